@@ -1,0 +1,50 @@
+# The commands README.md shows. Every target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# MkDocs 1.6 prints a banner about MkDocs 2 on every run; it says nothing about this site.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install serve build test check bench clean distclean lock
+
+install: $(STAMP)
+
+# Reinstall only when the dependencies change, so repeated `make test` costs nothing extra.
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "error: Python 3.11 or newer is needed (found $$($(PYTHON) --version 2>&1)); set PYTHON=python3.11 or newer" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+# --livereload is spelled out: with click >= 8.2, MkDocs 1.6 otherwise starts with reload off.
+serve: install
+	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+
+build: install
+	$(BIN)/mkdocs build --strict
+
+test: install
+	$(BIN)/python -m pytest
+
+check: install
+	$(BIN)/garden check
+	$(BIN)/mkdocs build --strict
+
+bench: install
+	$(BIN)/python bench/build_time.py
+
+clean:
+	rm -rf site bench/.work .pytest_cache
+	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) hooks/*.egg-info
+
+# Refresh constraints.txt from a throw-away venv after changing pyproject.toml's bounds.
+lock:
+	rm -rf /tmp/garden-lock && $(PYTHON) -m venv /tmp/garden-lock
+	/tmp/garden-lock/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	/tmp/garden-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	rm -rf /tmp/garden-lock

@@ -1,0 +1,34 @@
+"""The MkDocs hook entry of the garden: each build event, in lifecycle order, hands over to
+`garden.site`. Markdown features live in `garden.markdown` extensions, not here."""
+
+from garden.site import GardenSite
+
+site = GardenSite()
+
+
+def on_startup(command, dirty):
+    site.start(command)
+
+
+def on_config(config):
+    return site.configure(config)
+
+
+def on_files(files, config):
+    return site.place_files(files, config)
+
+
+def on_page_markdown(markdown, page, config, files):
+    return site.prepare_page(markdown, page)
+
+
+def on_env(env, config, files):
+    return site.extend_templates(env)
+
+
+def on_page_context(context, page, config, nav):
+    return site.page_context(context, page)
+
+
+def on_post_build(config):
+    site.finish(config)

@@ -1,0 +1,40 @@
+"""Errors an author can cause: always a place, a reason and a way out, never a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class GardenError(Exception):
+    """A problem in the author's content, reported as ``path:line: message (hint)``."""
+
+    path: Path
+    line: int | None
+    message: str
+    hint: str = ""
+
+    @property
+    def location(self) -> str:
+        shown = _shown(self.path)
+        return f"{shown}:{self.line}" if self.line else shown
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" + (f" ({self.hint})" if self.hint else "")
+
+
+class InvalidPost(Exception):
+    """Every problem found in one post, so the author can fix them in one go."""
+
+    def __init__(self, errors: list[GardenError]):
+        super().__init__("\n".join(map(str, errors)))
+        self.errors = errors
+
+
+def _shown(path: Path) -> str:
+    """The path as the author would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)

@@ -1,0 +1,351 @@
+"""The post model: one Markdown file, its frontmatter parsed, normalised and validated once.
+
+Real LessWrong exports write booleans as the strings ``'true'``/``'false'``, nulls as ``None``,
+dates as strings or YAML timestamps and a lone tag as a bare string. `Post.load` turns all of that
+into what the author meant, so nothing else in the garden parses frontmatter again. Every
+problem is a `GardenError` with the file and the line of the offending key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import frontmatter
+import yaml
+
+from .errors import GardenError, InvalidPost
+from .slugs import is_slug, slugify
+
+# Keys whose values are dates; each becomes a timezone-aware datetime (UTC when no zone is given).
+DATE_KEYS = frozenset(
+    {
+        "date_published",
+        "date_updated",
+        "lw-posted-at",
+        "lw-last-modification",
+        "lw-latest-edit",
+        "lw-curation-date",
+        "lw-frontpage-date",
+    }
+)
+BOOL_KEYS = frozenset(
+    {
+        "publish",
+        "draft",
+        "lw-is-af",
+        "lw-reward-post-warning",
+        "lw-is-question",
+        "lw-is-linkpost",
+        "lw-is-shortform",
+        "lw-is-debate",
+        "lw-was-draft-post",
+        "lw-was-unlisted",
+        "hide_title",
+        "hide_metadata",
+        "toc",
+    }
+)
+INT_KEYS = frozenset(
+    {"lw-base-score", "lw-num-comments-on-upload", "lw-vote-count", "af-base-score", "af-num-comments-on-upload"}
+)
+LIST_KEYS = frozenset({"tags", "aliases", "authors"})
+# Free text: a title of "True" or "None" is a title, not a boolean or a null.
+TEXT_KEYS = frozenset({"title"})
+
+_NULL_STRINGS = {"none", "null", "~", ""}
+_BOOL_STRINGS = {"true": True, "false": False}
+
+_yaml_handler = frontmatter.YAMLHandler()
+
+
+@dataclass(frozen=True)
+class Post:
+    """One essay: where it lives, what its frontmatter says, and its Markdown body."""
+
+    path: Path
+    src_uri: str  # posix path relative to the content folder, as MkDocs names it
+    title: str
+    permalink: str
+    aliases: tuple[str, ...]
+    description: str | None
+    tags: tuple[str, ...]
+    date_published: dt.datetime | None
+    date_updated: dt.datetime | None
+    meta: Mapping[str, Any]  # every key, normalised; unknown keys kept as they were
+    body: str
+    body_line: int  # the file's line number of the body's first line
+    key_lines: Mapping[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def is_home(self) -> bool:
+        """The content folder's own index.md is the home page, served at the site root."""
+        return self.src_uri == "index.md"
+
+    @property
+    def url(self) -> str:
+        """The site-relative URL, as MkDocs writes it: ``permalink/`` (``""`` for the home page)."""
+        return "" if self.is_home else f"{self.permalink}/"
+
+    @property
+    def is_draft(self) -> bool:
+        """`publish: false` or `draft: true` hides a post; if they disagree, hiding wins."""
+        return self.meta.get("draft") is True or self.meta.get("publish") is False
+
+    @property
+    def date(self) -> dt.datetime | None:
+        """The date readers sort by: first publication, else the last update."""
+        return self.date_published or self.date_updated
+
+    @property
+    def redirect_slugs(self) -> tuple[str, ...]:
+        """Slugs that get a redirect page to this post: its aliases, and for the home page its
+        `permalink` too, since the home page itself is always served at the root."""
+        if self.is_home and "permalink" in self.key_lines and self.permalink not in self.aliases:
+            return (self.permalink, *self.aliases)
+        return self.aliases
+
+    @property
+    def update_shown(self) -> dt.datetime | None:
+        """The update worth telling readers about: one on another day than the publication."""
+        if self.date_updated and (not self.date_published or self.date_updated.date() != self.date_published.date()):
+            return self.date_updated
+        return None
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key)
+
+    @classmethod
+    def load(cls, path: Path, content_dir: Path) -> Post:
+        """Read and validate one file; raise `InvalidPost` listing every problem found."""
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise InvalidPost([GardenError(path, None, f"cannot read the file: {error.strerror}")]) from None
+        src_uri = PurePosixPath(path.relative_to(content_dir).as_posix()).as_posix()
+        return cls.parse(_decode(raw, path), path, src_uri)
+
+    @classmethod
+    def parse(cls, text: str, path: Path, src_uri: str) -> Post:
+        frontmatter_text, first_line, body, body_line = _split(text, path)
+        data, key_lines, item_lines = _load_yaml(frontmatter_text, first_line, path)
+        errors: list[GardenError] = []
+
+        def error(key: str, message: str, hint: str, line: int | None = None) -> None:
+            errors.append(GardenError(path, line or key_lines.get(key) or max(first_line - 1, 1), message, hint))
+
+        meta = {key: _normalise(key, value, error) for key, value in data.items()}
+
+        title = meta.get("title")
+        if title is None:
+            error("title", "the post has no title", "add a line such as `title: My essay` to the frontmatter")
+        elif isinstance(title, (list, dict)):
+            error("title", "`title` must be text, not a list or mapping", "write it on one line: `title: My essay`")
+        else:
+            meta["title"] = title = str(title).strip()
+
+        stem = PurePosixPath(src_uri).stem
+        permalink = meta.get("permalink")
+        if permalink is None:
+            permalink = stem
+        elif not isinstance(permalink, (str, int)) or not is_slug(str(permalink)):
+            suggestion = slugify(str(permalink)) or slugify(stem) or "my-essay"
+            error(
+                "permalink",
+                f"`permalink` {permalink!r} is not a URL-safe slug",
+                f"use letters, digits, '-', '_', '.' or '~' only, e.g. `permalink: {suggestion}`",
+            )
+        permalink = str(permalink)
+        meta["permalink"] = permalink
+
+        aliases: list[str] = []
+        for index, alias in enumerate(meta.get("aliases", ())):
+            if not is_slug(alias):
+                error(
+                    "aliases",
+                    f"alias {alias!r} is not a URL-safe slug",
+                    f"use letters, digits, '-', '_', '.' or '~' only, e.g. `{slugify(alias) or 'old-name'}`",
+                    item_lines.get(("aliases", index)),
+                )
+            elif alias.lower() != permalink.lower() and alias.lower() not in {a.lower() for a in aliases}:
+                aliases.append(alias)  # an alias equal to the permalink would redirect to itself: skip it
+
+        description = meta.get("description")
+        if description is not None and not isinstance(description, str):
+            error(
+                "description",
+                f"`description` must be text, got {type(description).__name__}",
+                "write one sentence after `description:`, in quotes if it contains a colon",
+            )
+
+        if errors:
+            raise InvalidPost(errors)
+        return cls(
+            path=path,
+            src_uri=src_uri,
+            title=title,
+            permalink=permalink,
+            aliases=tuple(aliases),
+            description=description,
+            tags=meta.get("tags", ()),
+            date_published=meta.get("date_published"),
+            date_updated=meta.get("date_updated"),
+            meta=meta,
+            body=body,
+            body_line=body_line,
+            key_lines=key_lines,
+        )
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InvalidPost(
+            [
+                GardenError(
+                    path,
+                    line,
+                    f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})",
+                    "re-save it as UTF-8 in your editor, or convert it with `iconv -f latin1 -t utf-8`",
+                )
+            ]
+        ) from None
+
+
+def _split(text: str, path: Path) -> tuple[str, int, str, int]:
+    """Return (frontmatter text, its first line, body, the body's first line)."""
+    if not _yaml_handler.detect(text):
+        return "", 1, text, 1
+    lines = text.splitlines(keepends=True)
+    # python-frontmatter's split would run on to a `---` rule in the body; find the real end first.
+    closing = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in {"---", "..."}), None)
+    if closing is None:
+        raise InvalidPost(
+            [
+                GardenError(
+                    path,
+                    1,
+                    "the frontmatter block opened on line 1 is never closed",
+                    "add a line with just `---` after the last frontmatter key",
+                )
+            ]
+        )
+    return "".join(lines[1:closing]), 2, "".join(lines[closing + 1 :]), closing + 2
+
+
+def _load_yaml(text: str, first_line: int, path: Path) -> tuple[dict, dict[str, int], dict[tuple[str, int], int]]:
+    """Parse YAML keeping each key's line: python-frontmatter's loader drops positions."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}, {}
+        if not isinstance(node, yaml.MappingNode):
+            raise InvalidPost(
+                [
+                    GardenError(
+                        path,
+                        node.start_mark.line + first_line,
+                        "the frontmatter is not a set of `key: value` lines",
+                        "write one `key: value` per line between the two `---` lines",
+                    )
+                ]
+            )
+        key_lines: dict[str, int] = {}
+        item_lines: dict[tuple[str, int], int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + first_line
+            if key in key_lines:
+                raise InvalidPost(
+                    [
+                        GardenError(
+                            path,
+                            line,
+                            f"`{key}` is set twice (lines {key_lines[key]} and {line}); YAML would keep only the last",
+                            "delete one of them",
+                        )
+                    ]
+                )
+            key_lines[key] = line
+            if isinstance(value_node, yaml.SequenceNode):
+                for index, item in enumerate(value_node.value):
+                    item_lines[(key, index)] = item.start_mark.line + first_line
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else first_line
+        problem = error.problem or "invalid YAML"
+        raise InvalidPost(
+            [
+                GardenError(
+                    path,
+                    line,
+                    f"the frontmatter is not valid YAML: {problem}",
+                    "quote values that contain `: `, `#` or start with `[`, `{`, `*`, `&`, `!` or `@`, "
+                    "and close the block with a line of `---`",
+                )
+            ]
+        ) from None
+    finally:
+        loader.dispose()
+    return {str(key): value for key, value in data.items()}, key_lines, item_lines
+
+
+def _normalise(key: str, value: Any, error) -> Any:
+    """What the author meant by one frontmatter value."""
+    if isinstance(value, str) and key not in TEXT_KEYS:
+        folded = value.strip().lower()
+        if folded in _NULL_STRINGS:
+            value = None
+        elif folded in _BOOL_STRINGS:
+            value = _BOOL_STRINGS[folded]
+    elif isinstance(value, str) and not value.strip():
+        value = None
+
+    if key in DATE_KEYS and value is not None:
+        return _to_datetime(key, value, error)
+    if key in BOOL_KEYS and value is not None and not isinstance(value, bool):
+        error(key, f"`{key}` must be true or false, got {value!r}", f"write `{key}: true` or `{key}: false`")
+    if key in INT_KEYS and value is not None:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            error(key, f"`{key}` must be a whole number, got {value!r}", f"write e.g. `{key}: 12`")
+    if key in LIST_KEYS:
+        return _to_list(key, value, error)
+    return value
+
+
+def _to_datetime(key: str, value: Any, error) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            error(
+                key,
+                f"`{key}` is not a date: {value!r}",
+                f"write a date such as `{key}: 2024-03-05` or `{key}: 2024-03-05T10:00:00Z`",
+            )
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _to_list(key: str, value: Any, error) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, int, float)):
+        return (str(value).strip(),)
+    if isinstance(value, list) and all(isinstance(item, (str, int, float)) or item is None for item in value):
+        return tuple(str(item).strip() for item in value if item is not None and str(item).strip())
+    error(key, f"`{key}` must be a list of names", f"write `{key}: [first, second]` or one `- name` per line")
+    return ()

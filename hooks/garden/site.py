@@ -1,0 +1,103 @@
+"""How the garden becomes an MkDocs site: one method per build event, called from hooks/build.py.
+
+State lives on a `GardenSite` that `configure` resets, because MkDocs keeps hook modules alive
+between the rebuilds of `mkdocs serve`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from .errors import GardenError
+from .index import Garden
+from .markdown.context import set_page
+from .post import Post
+from .redirects import write_redirects
+
+log = get_plugin_logger("garden")  # its warnings count under `mkdocs build --strict`
+
+
+class GardenSite:
+    def __init__(self) -> None:
+        self.serving = False
+        self.garden: Garden | None = None
+
+    def start(self, command: str) -> None:
+        """Drafts are previewed under `mkdocs serve` and left out of every other build."""
+        self.serving = command == "serve"
+
+    def configure(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.garden = None
+        return config
+
+    def place_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Index every post, serve each at /<permalink>/, mark drafts, drop posts that cannot build."""
+        sources = {
+            Path(file.abs_src_path): file
+            for file in files.documentation_pages(inclusion=InclusionLevel.all)
+            if file.abs_src_path and file.inclusion is not InclusionLevel.EXCLUDED
+        }
+        self.garden = garden = Garden.load(Path(config.docs_dir), sources)
+        report(garden.errors)
+        for path, file in sources.items():
+            post = garden.post_for(path)
+            if post is None:
+                files.remove(file)  # its errors were reported above
+                continue
+            if not post.is_home:
+                # MkDocs derives url and abs_dest_path from dest_uri only once, so set all three.
+                file.dest_uri = f"{post.permalink}/index.html"
+                file.url = post.url
+                file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
+            if post.is_draft:
+                file.inclusion = InclusionLevel.DRAFT
+        return files
+
+    def prepare_page(self, markdown: str, page: Page) -> str:
+        """Give the page the post model's normalised frontmatter, and the extensions its post."""
+        post = self.post_of(page)
+        if post is not None:
+            page.meta = dict(post.meta, tags=list(post.tags))
+            if post.is_home:
+                page.meta.setdefault("template", "home.html")
+        set_page(post, self.garden)
+        return markdown
+
+    def extend_templates(self, env: Environment) -> Environment:
+        env.filters["garden_date"] = human_date
+        env.globals["garden"] = self.garden
+        env.globals["garden_serving"] = self.serving
+        return env
+
+    def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
+        context["post"] = self.post_of(page)
+        return context
+
+    def finish(self, config: MkDocsConfig) -> None:
+        set_page(None)
+        if self.garden is not None:
+            report(write_redirects(self.garden, Path(config.site_dir), config.site_url, drafts=self.serving))
+
+    def post_of(self, page: Page) -> Post | None:
+        if self.garden is None or page.file.abs_src_path is None:
+            return None
+        return self.garden.post_for(Path(page.file.abs_src_path))
+
+
+def report(errors: list[GardenError]) -> None:
+    for error in errors:
+        log.warning(str(error))
+
+
+def human_date(moment: dt.datetime | None) -> str:
+    """"5 March 2024": day first, month in words, no platform-specific strftime flags."""
+    return f"{moment.day} {moment:%B %Y}" if moment else ""
