@@ -69,7 +69,7 @@ class Garden:
 
     def listed(self, *, drafts: bool = False) -> list[Post]:
         """Posts for the home page and feeds: newest first, drafts only when asked for."""
-        chosen = [p for p in self.posts if not p.is_home and (drafts or not p.is_draft)]
+        chosen = [p for p in self.posts if p.is_listed and (drafts or not p.is_draft)]
         return sorted(chosen, key=lambda p: (p.date or _OLDEST, p.title.lower()), reverse=True)
 
     def post_for(self, path: Path) -> Post | None:

@@ -36,6 +36,7 @@ BOOL_KEYS = frozenset(
     {
         "publish",
         "draft",
+        "unlisted",
         "lw-is-af",
         "lw-reward-post-warning",
         "lw-is-question",
@@ -94,6 +95,11 @@ class Post:
     def is_draft(self) -> bool:
         """`publish: false` or `draft: true` hides a post; if they disagree, hiding wins."""
         return self.meta.get("draft") is True or self.meta.get("publish") is False
+
+    @property
+    def is_listed(self) -> bool:
+        """Pages such as the tags index set `unlisted: true` to stay off the home page's list."""
+        return not self.is_home and self.meta.get("unlisted") is not True
 
     @property
     def date(self) -> dt.datetime | None:
