@@ -17,7 +17,7 @@ class GardenError(Exception):
 
     @property
     def location(self) -> str:
-        shown = _shown(self.path)
+        shown = display_path(self.path)
         return f"{shown}:{self.line}" if self.line else shown
 
     def __str__(self) -> str:
@@ -32,7 +32,7 @@ class InvalidPost(Exception):
         self.errors = errors
 
 
-def _shown(path: Path) -> str:
+def display_path(path: Path) -> str:
     """The path as the author would type it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

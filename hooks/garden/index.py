@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GardenError, InvalidPost
+from .errors import GardenError, InvalidPost, display_path
 from .post import Post
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
@@ -87,7 +87,7 @@ class Garden:
                 post.path,
                 post.line_of(key),
                 f"{what[key]} '{slug}' is already the {what[owners_key]} of "
-                f"{owner.path}:{owner.line_of(owners_key) or 1}",
+                f"{display_path(owner.path)}:{owner.line_of(owners_key) or 1}",
                 f"give one of the two posts another {what[key]}",
             )
         )

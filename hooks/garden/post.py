@@ -188,7 +188,7 @@ class Post:
             )
 
         if errors:
-            raise InvalidPost(errors)
+            raise InvalidPost(sorted(errors, key=lambda e: e.line or 0))
         return cls(
             path=path,
             src_uri=src_uri,
@@ -284,7 +284,9 @@ def _load_yaml(text: str, first_line: int, path: Path) -> tuple[dict, dict[str, 
                     item_lines[(key, index)] = item.start_mark.line + first_line
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # The context ("while scanning a quoted scalar") starts where the author's mistake is;
+        # the problem mark is often only where YAML gave up, e.g. the end of the block.
+        mark = error.context_mark or error.problem_mark
         line = mark.line + first_line if mark else first_line
         problem = error.problem or "invalid YAML"
         raise InvalidPost(

@@ -1,0 +1,59 @@
+"""The `garden` command as a user runs it: exit codes and messages."""
+
+from __future__ import annotations
+
+import subprocess
+
+from conftest import BIN, ENV, REPO, post
+
+
+def garden(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "garden"), *args], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=60)
+
+
+def test_help_lists_the_commands():
+    result = garden("--help")
+    assert result.returncode == 0
+    assert "usage: garden" in result.stdout and "check" in result.stdout
+
+
+def test_version():
+    result = garden("--version")
+    assert result.returncode == 0 and result.stdout.startswith("garden ")
+
+
+def test_check_passes_on_the_sample_garden():
+    result = garden("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no problems" in result.stderr
+
+
+def test_check_reports_each_problem_with_file_and_line_and_fails(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\ndocs_dir: content\n")
+    (tmp_path / "content/good.md").write_text(post("Good", permalink="same"))
+    (tmp_path / "content/bad.md").write_text("---\ntitle: Bad\npermalink: same\naliases: ['a b']\n---\n")
+    result = garden("check", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "content/bad.md:4: error: alias 'a b' is not a URL-safe slug" in lines[0]
+    assert len(lines) == 1  # the post with a bad alias is rejected before its permalink could clash
+    assert "1 problem" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_of_one_file_still_sees_clashes_with_the_rest_of_the_garden(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\ndocs_dir: content\n")
+    (tmp_path / "content/a.md").write_text(post("A", permalink="same"))
+    (tmp_path / "content/b.md").write_text(post("B", permalink="same"))
+    result = garden("check", "content/b.md", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("content/b.md:3: error: permalink 'same' is already the permalink of content/a.md:3")
+    assert garden("check", "content/a.md", cwd=tmp_path).returncode == 0
+
+
+def test_check_of_a_missing_path_is_a_message_not_a_traceback(tmp_path):
+    result = garden("check", "nowhere.md", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "nowhere.md: no such file or folder" in result.stderr and "Traceback" not in result.stderr
