@@ -44,6 +44,7 @@ def write_project(root: Path, files: dict[str, str], *, nav: bool = False, **set
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     config["hooks"] = [str(REPO / path) for path in config["hooks"]]
     config["theme"]["custom_dir"] = str(REPO / config["theme"]["custom_dir"])
+    config["watch"] = [str(REPO / path) for path in config.get("watch", [])]
     if not nav:
         config.pop("nav", None)  # the repository's nav names pages these small gardens lack
     config.update(settings)

@@ -23,6 +23,7 @@ ESSAY = post(
     date_published="2024-03-05",
     date_updated="2025-01-10T12:00:00Z",
     lw_is_af="true",
+    authors=["Wren Ashby", "Juno Castell"],
 )
 
 
@@ -50,13 +51,13 @@ def test_an_alias_is_a_noindex_redirect_kept_out_of_search_and_sitemap(build_gar
     redirect = build.page("old-tending")
     refresh = redirect.css_first('meta[http-equiv="refresh"]').attributes["content"]
     assert refresh == "0; url=../tending/"
-    assert redirect.css_first('link[rel="canonical"]').attributes["href"] == "https://example.org/garden/tending/"
+    assert redirect.css_first('link[rel="canonical"]').attributes["href"] == "https://garden.example.org/tending/"
     assert redirect.css_first('meta[name="robots"]').attributes["content"] == "noindex"
     assert redirect.css_first("a").attributes["href"] == "../tending/"
     assert (build.site / "gardening/index.html").exists()
     assert not any("old-tending" in url for url in sitemap_urls(build))
     assert "old-tending/" not in search_locations(build)
-    assert "https://example.org/garden/tending/" in sitemap_urls(build)
+    assert "https://garden.example.org/tending/" in sitemap_urls(build)
 
 
 def test_the_post_page_has_one_h1_title_description_dates_and_tags(build_garden):
@@ -70,7 +71,8 @@ def test_the_post_page_has_one_h1_title_description_dates_and_tags(build_garden)
     assert meta["description"] == "On weeding, slowly."
     assert meta["og:title"] == meta["twitter:title"] == "Tending a garden"
     assert meta["og:description"] == meta["twitter:description"] == "On weeding, slowly."
-    assert meta["og:url"] == "https://example.org/garden/tending/"
+    assert meta["og:url"] == "https://garden.example.org/tending/"
+    assert page.css_first(".garden-authors").text() == "By Wren Ashby, Juno Castell"
     published = page.css_first("time.garden-published")
     assert (published.attributes["datetime"], published.text()) == ("2024-03-05T00:00:00+00:00", "5 March 2024")
     updated = page.css_first("time.garden-updated")
@@ -118,6 +120,7 @@ def test_the_home_page_lists_published_posts_newest_first(build_garden):
     assert items[0].css_first("time").attributes["datetime"] == "2025-06-07T00:00:00+00:00"
     assert items[0].css_first(".garden-post-description").text() == "The latest one."
     assert build.page("").css_first("h1").text() == "Home"
+    assert build.page("").css_first("title").text() == "Home - An Essay Garden"
 
 
 def test_a_post_with_a_bad_value_fails_the_strict_build_with_file_and_line(build_garden):
