@@ -16,7 +16,6 @@ fresh `python -m mkdocs build` process, so the figures include start-up, as `mak
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -108,7 +107,7 @@ def garden_config(site: dict[str, Any], corpus: Path, base: Path = PROJECT_DIR) 
     config = _deep_copy(site)
     config["docs_dir"] = str(corpus.resolve())
     for key in ("hooks", "watch"):
-        if key in config:
+        if isinstance(config.get(key), list):
             config[key] = [absolute(item, base) for item in config[key]]
     if "INHERIT" in config:
         config["INHERIT"] = absolute(config["INHERIT"], base)
@@ -164,11 +163,7 @@ def ensure_corpus(count: int, seed: int) -> tuple[Path, float | None]:
     """The corpus of `count` essays under bench/.work, regenerated unless it is already exactly
     what bench/generate.py would write now; returns it and the generation time (None: reused)."""
     corpus = WORK_DIR / f"corpus-{count}"
-    try:
-        current = json.loads((corpus / generate.MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        current = None
-    if current == generate.manifest(count, seed):
+    if generate.is_current(corpus, count, seed):
         return corpus, None
     start = time.perf_counter()
     generate.write_corpus(count, corpus, seed, force=True)
@@ -225,10 +220,12 @@ class Result:
 
 
 def check(count: int, garden: Path, plain: Path) -> None:
-    """An untimed build of each, warnings shown (timed builds use --quiet, which hides them).
+    """An untimed build of each with warnings shown, since the timed builds' --quiet hides them.
 
     The garden build is strict, so a corpus the garden warns about stops the benchmark: timing
-    error paths is not timing a garden. It doubles as a warm-up (disk cache, bytecode)."""
+    error paths is not timing a garden. It cannot be the timed build run with --strict: MkDocs
+    1.6's --quiet drops warnings before its strict mode counts them, so `--strict --quiet`
+    succeeds whatever the warnings. It doubles as a warm-up (disk cache, bytecode)."""
     say(f"N={count}: checking (mkdocs build --strict, untimed) ...")
     build = run_build(garden, quiet=False, strict=True)
     say(f"N={count}: garden build is clean ({build.seconds:.2f} s untimed)")
@@ -241,9 +238,9 @@ def measure(count: int, seed: int, repeat: int, checked: bool) -> Result:
     corpus, generated_in = ensure_corpus(count, seed)
     if generated_in is not None:
         say(f"N={count}: generated {corpus.relative_to(PROJECT_DIR)} in {generated_in:.2f} s")
-    site = load_site_config()
-    garden = write_config(garden_config(site, corpus), WORK_DIR / f"garden-{count}.yml")
-    plain = write_config(plain_config(garden_config(site, corpus)), WORK_DIR / f"plain-{count}.yml")
+    config = garden_config(load_site_config(), corpus)
+    garden = write_config(config, WORK_DIR / f"garden-{count}.yml")
+    plain = write_config(plain_config(config), WORK_DIR / f"plain-{count}.yml")
     if checked:
         check(count, garden, plain)
     result = Result(count, generated_in)

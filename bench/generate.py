@@ -25,7 +25,7 @@ import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +91,8 @@ DISPLAY_MATH = (
     "\\begin{aligned}\n  a &= b + c \\\\\n  d &= e - f\n\\end{aligned}",
 )
 CODE_LANGUAGES = ("python", "bash", "text", "yaml")
+
+Renderer = Callable[[random.Random], str]  # writes one non-prose block: a callout, code, a table
 
 
 # --------------------------------------------------------------------------------------------
@@ -369,8 +371,7 @@ def yaml_date(rng: random.Random, day: dt.date) -> str:
 def render_body(rng: random.Random, plan: EssayPlan, corpus: Sequence[EssayPlan]) -> str:
     target_words = rng.randint(800, 2500)
     sections = plan_sections(rng, target_words, len(plan.headings))
-    paragraphs = [slot for section in sections for slot in section]  # (section, index) slots flattened
-    footnotes = plan_footnotes(rng, len(paragraphs))
+    footnotes = plan_footnotes(rng, sum(sections))
     links = plan_links(rng, plan, corpus)
     features = plan_features(rng, len(plan.headings))
 
@@ -378,10 +379,10 @@ def render_body(rng: random.Random, plan: EssayPlan, corpus: Sequence[EssayPlan]
     if rng.random() < 0.15:
         blocks.append(f"# {plan.title}")  # exports often repeat the title; the garden drops it
     blocks.append(wrap(sentences(rng, 3, 5)))
-    slot = 0
-    for number, (heading, section) in enumerate(zip(plan.headings, sections)):
+    slot = 0  # the paragraph's number in the essay, which is what notes and links are planned by
+    for number, (heading, paragraphs) in enumerate(zip(plan.headings, sections)):
         blocks.append(f"## {heading}")
-        for _ in section:
+        for _ in range(paragraphs):
             parts = sentences(rng, 3, 7)
             for link in links.get(slot, []):
                 parts.insert(rng.randrange(len(parts) + 1), link)
@@ -399,14 +400,13 @@ def render_body(rng: random.Random, plan: EssayPlan, corpus: Sequence[EssayPlan]
     return "\n\n".join(blocks) + "\n"
 
 
-def plan_sections(rng: random.Random, target_words: int, count: int) -> list[list[None]]:
-    """How many paragraphs each section gets, so the body lands near `target_words`.
+def plan_sections(rng: random.Random, target_words: int, count: int) -> list[int]:
+    """How many paragraphs each of `count` sections gets, so the body lands near `target_words`.
 
-    A paragraph averages ~5 sentences of ~13 words."""
-    paragraphs = max(count, round(target_words / 65))
-    sections: list[list[None]] = [[None] for _ in range(count)]
-    for _ in range(paragraphs - count):
-        rng.choice(sections).append(None)
+    A paragraph averages 5 sentences of ~11 words; notes, callouts and code make up the rest."""
+    sections = [1] * count
+    for _ in range(max(count, round(target_words / 70)) - count):
+        sections[rng.randrange(count)] += 1
     return sections
 
 
@@ -445,7 +445,7 @@ def plan_links(rng: random.Random, plan: EssayPlan, corpus: Sequence[EssayPlan])
     return links
 
 
-def plan_features(rng: random.Random, section_count: int) -> dict[int, list]:
+def plan_features(rng: random.Random, section_count: int) -> dict[int, list[Renderer]]:
     """Which non-prose blocks follow which section: callouts, math, code, a table."""
     renderers = [render_callout for _ in range(rng.randint(1, 3))]
     renderers.append(render_collapsed_warning)
@@ -456,7 +456,7 @@ def plan_features(rng: random.Random, section_count: int) -> dict[int, list]:
         renderers.append(render_display_math)
     if rng.random() < 0.4:
         renderers.append(render_table)
-    features: dict[int, list] = {}
+    features: dict[int, list[Renderer]] = {}
     for renderer in renderers:
         features.setdefault(rng.randrange(section_count), []).append(renderer)
     return features
@@ -512,7 +512,10 @@ def render_code(rng: random.Random) -> str:
 
 
 def render_table(rng: random.Random) -> str:
-    rows = [f"| {noun} | {rng.randint(1, 99)} | {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} |" for noun in rng.sample(NOUNS, rng.randint(3, 5))]
+    rows = [
+        f"| {noun} | {rng.randint(1, 99)} | {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} |"
+        for noun in rng.sample(NOUNS, rng.randint(3, 5))
+    ]
     return "\n".join(["| Name | Count | Remark |", "|---|---:|---|", *rows])
 
 
@@ -557,7 +560,28 @@ def generator_digest() -> str:
 
 
 def manifest(count: int, seed: int) -> dict[str, object]:
+    """What a corpus was made from; with `content_digest`, enough to tell whether it is current."""
     return {"essays": count, "seed": seed, "generator": generator_digest()}
+
+
+def content_digest(out_dir: Path) -> str:
+    """A digest of every file in the corpus, so a hand-edited or half-written one is not reused."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != MANIFEST_NAME):
+        digest.update(path.relative_to(out_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def is_current(out_dir: Path, count: int, seed: int) -> bool:
+    """Whether `out_dir` holds exactly what `write_corpus(count, out_dir, seed)` would write."""
+    try:
+        recorded = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    expected = manifest(count, seed)
+    return all(recorded.get(key) == value for key, value in expected.items()) and recorded.get(
+        "content"
+    ) == content_digest(out_dir)
 
 
 def write_corpus(count: int, out_dir: Path, seed: int = DEFAULT_SEED, force: bool = False) -> int:
@@ -573,7 +597,8 @@ def write_corpus(count: int, out_dir: Path, seed: int = DEFAULT_SEED, force: boo
         target.write_text(text, encoding="utf-8")
     (out_dir / "index.md").write_text(render_index(count), encoding="utf-8")
     (out_dir / "tags.md").write_text(render_tags(), encoding="utf-8")
-    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest(count, seed), indent=2) + "\n", encoding="utf-8")
+    record = manifest(count, seed) | {"content": content_digest(out_dir)}
+    (out_dir / MANIFEST_NAME).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return words
 
 

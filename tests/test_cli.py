@@ -36,9 +36,9 @@ def test_check_reports_each_problem_with_file_and_line_and_fails(tmp_path):
     result = garden("check", cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert "content/bad.md:4: error: alias 'a b' is not a URL-safe slug" in lines[0]
+    assert "content/bad.md:4:1: error: alias 'a b' is not a URL-safe slug" in lines[0]
     assert len(lines) == 1  # the post with a bad alias is rejected before its permalink could clash
-    assert "1 problem" in result.stderr
+    assert "1 error, 0 warnings" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -49,7 +49,7 @@ def test_check_of_one_file_still_sees_clashes_with_the_rest_of_the_garden(tmp_pa
     (tmp_path / "content/b.md").write_text(post("B", permalink="same"))
     result = garden("check", "content/b.md", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.startswith("content/b.md:3: error: permalink 'same' is already the permalink of content/a.md:3")
+    assert result.stdout.startswith("content/b.md:3:1: error: permalink 'same' is already the permalink of content/a.md:3")
     assert garden("check", "content/a.md", cwd=tmp_path).returncode == 0
 
 

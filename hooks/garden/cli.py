@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
-
 from . import __version__
-from .errors import GardenError
+from .config import GardenConfig
+from .errors import GardenError, display_path
 from .index import Garden, markdown_files
+from .lint import lint_garden
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,9 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check",
-        help="check posts' frontmatter, permalinks and aliases without building",
-        description="Check Markdown posts without building the site. Prints one line per problem "
-        "as `path:line: error: message (hint)` and exits 1 if there is any.",
+        help="check posts for mistakes the build would let through, without building",
+        description="Check Markdown posts without building the site: frontmatter, permalink and "
+        "alias clashes, footnotes (undefined, defined twice, unused) and callouts (markers that will "
+        "not render, unknown types). Prints one line per finding as "
+        "`path:line:column: error|warning: message (hint)`; exits 1 if there is any error.",
     )
     check.add_argument(
         "paths",
@@ -63,44 +65,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    content_dir = content_folder(args.config_file)
-    targets = [path.resolve() for path in args.paths] or [content_dir]
+    config = GardenConfig.read(args.config_file)
+    targets = [path.resolve() for path in args.paths] or [config.content_dir]
     for target in targets:
         if not target.exists():
             raise GardenError(target, None, "no such file or folder", "check the path")
 
-    errors: list[GardenError] = []
+    findings: list[GardenError] = []
     checked = 0
-    for garden_dir, paths in group_by_garden(targets, content_dir).items():
-        garden = Garden.load(garden_dir)
+    for garden_dir, paths in group_by_garden(targets, config.content_dir).items():
         wanted = set(paths)
-        errors += [e for e in garden.errors if e.path.resolve() in wanted]
+        findings += [f for f in lint_garden(Garden.load(garden_dir), config.callout_types) if f.path.resolve() in wanted]
         checked += len(wanted)
 
-    for error in errors:
-        print(f"{error.location}: error: {error.message}" + (f" ({error.hint})" if error.hint else ""))
-    summary = f"checked {checked} post{'s' * (checked != 1)}: "
-    summary += f"{len(errors)} problem{'s' * (len(errors) != 1)}" if errors else "no problems"
-    print(summary, file=sys.stderr)
+    for finding in sorted(findings, key=lambda f: (str(f.path), f.line or 0, f.column or 0)):
+        print(format_finding(finding))
+    errors = sum(finding.severity == "error" for finding in findings)
+    warnings = len(findings) - errors
+    print(
+        f"checked {checked} post{'s' * (checked != 1)}: "
+        + (f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}" if findings else "no problems"),
+        file=sys.stderr,
+    )
     return 1 if errors else 0
 
 
-def content_folder(config_file: Path) -> Path:
-    """The `docs_dir` of mkdocs.yml, or `content/` when there is no readable config."""
-    try:
-        # MkDocs' own loader needs every plugin importable; a plain read of one key is enough here.
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
-    except (OSError, yaml.YAMLError):
-        config = {}
-    docs_dir = config.get("docs_dir", "docs") if config else "content"
-    return (config_file.parent / docs_dir).resolve()
-
-
-class _LenientLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring the custom tags (`!ENV`, `!!python/name`) MkDocs allows."""
-
-
-_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+def format_finding(finding: GardenError) -> str:
+    """`path:line:column: severity: message (hint)`, the form editors and CI annotations read."""
+    line = f"{display_path(finding.path)}:{finding.line or 1}:{finding.column or 1}"
+    return f"{line}: {finding.severity}: {finding.message}" + (f" ({finding.hint})" if finding.hint else "")
 
 
 def group_by_garden(targets: list[Path], content_dir: Path) -> dict[Path, list[Path]]:

@@ -8,17 +8,21 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class GardenError(Exception):
-    """A problem in the author's content, reported as ``path:line: message (hint)``."""
+    """A problem in the author's content, reported as ``path:line[:column]: message (hint)``."""
 
     path: Path
     line: int | None
     message: str
     hint: str = ""
+    column: int | None = None
+    severity: str = "error"  # or "warning": reported, but `garden check` still passes
 
     @property
     def location(self) -> str:
         shown = display_path(self.path)
-        return f"{shown}:{self.line}" if self.line else shown
+        if not self.line:
+            return shown
+        return f"{shown}:{self.line}:{self.column}" if self.column else f"{shown}:{self.line}"
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" + (f" ({self.hint})" if self.hint else "")

@@ -17,8 +17,10 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .config import GardenConfig
 from .errors import GardenError
 from .index import Garden
+from .lint import lint_garden
 from .markdown.context import set_page
 from .post import Post
 from .redirects import write_redirects
@@ -47,7 +49,8 @@ class GardenSite:
             if file.abs_src_path and file.inclusion is not InclusionLevel.EXCLUDED
         }
         self.garden = garden = Garden.load(Path(config.docs_dir), sources)
-        report(garden.errors)
+        settings = GardenConfig.from_mapping(config, Path(config.config_file_path).parent)
+        report(lint_garden(garden, settings.callout_types))
         for path, file in sources.items():
             post = garden.post_for(path)
             if post is None:
@@ -93,9 +96,13 @@ class GardenSite:
         return self.garden.post_for(Path(page.file.abs_src_path))
 
 
-def report(errors: list[GardenError]) -> None:
-    for error in errors:
-        log.warning(str(error))
+def report(findings: list[GardenError]) -> None:
+    """Errors are MkDocs warnings, so `--strict` fails on them; linter warnings are only shown."""
+    for finding in findings:
+        if finding.severity == "error":
+            log.warning(str(finding))
+        else:
+            log.info(f"{finding.location}: warning: {finding.message} ({finding.hint})")
 
 
 def human_date(moment: dt.datetime | None) -> str:

@@ -1,0 +1,150 @@
+"""Markdown source as lines of prose, with code taken out and positions kept.
+
+Python-Markdown keeps no source positions, and converting a long essay takes tens of
+milliseconds, so the content checks read the source instead: this module walks a post's body
+line by line, drops what Markdown would render as code (fenced blocks, indented blocks, inline
+code spans) and HTML comments, strips blockquote markers, and remembers where each remaining
+character came from. It follows Python-Markdown's rules: continuation inside a list item or a
+footnote is indented by four spaces, and code inside one by four more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markdown import Markdown
+
+_QUOTE = re.compile(r"[ \t]*>[ ]?")
+# A list item or definition whose content opens with a quote: `- > [!note]`, `: > [!quote]`.
+_MARKER_BEFORE_QUOTE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)]|:)[ \t]+(?=>)")
+_FENCE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_LIST_ITEM = re.compile(r"(?P<indent>[ \t]*)(?:[-*+]|\d+[.)])[ \t]+\S")
+_FOOTNOTE_DEF = re.compile(r"(?P<indent>[ \t]*)\[\^[^\]]+\]:")
+# Raw HTML blocks: Python-Markdown leaves their content alone unless it says markdown="1".
+_HTML_OPEN = re.compile(r" {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9]*)(?P<attrs>[^>]*?)(?P<selfclosing>/?)>")
+_BLOCK_TAGS = frozenset(Markdown().block_level_elements) - {"p"}
+_RAW_TEXT_TAGS = frozenset({"script", "style", "pre", "textarea"})  # never prose
+_VOID_TAGS = frozenset({"hr", "br", "img", "input", "source", "track", "wbr", "embed", "area", "col", "meta", "link"})
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_COMMENT = re.compile(r"<!--.*?-->")
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One line of prose: `text` is what follows the quote markers, with code spans and
+    comments blanked out (same length, so columns stay true)."""
+
+    number: int  # the line's number in the file
+    depth: int  # how many blockquote markers (`>`) it starts with
+    text: str
+    column: int  # the file column (1-based) where `text` starts
+    html_block: str | None = None  # the tag of the raw HTML block the line is in: no Markdown there
+
+    @property
+    def indent(self) -> int:
+        return _indent(self.text)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    def column_of(self, index: int) -> int:
+        return self.column + index
+
+
+def _blank_out(match: re.Match) -> str:
+    return " " * len(match.group(0))
+
+
+def _indent(text: str) -> int:
+    stripped = text.lstrip(" \t")
+    return len(text[: len(text) - len(stripped)].expandtabs(4))
+
+
+def _still_open(block: tuple[str, int], text: str) -> tuple[str, int] | None:
+    """Follow the nesting of a raw HTML block's tag through one more line."""
+    tag, nesting = block
+    nesting += len(re.findall(rf"<{tag}\b(?![^>]*/>)", text, re.IGNORECASE))
+    nesting -= len(re.findall(rf"</{tag}\s*>", text, re.IGNORECASE))
+    return (tag, nesting) if nesting > 0 else None
+
+
+def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
+    """Yield every line of `body` that is not code, in order."""
+    fence: tuple[int, str] | None = None  # (quote depth, fence characters) of an open fence
+    html: tuple[str, int] | None = None  # (tag, nesting) of an open raw HTML block
+    in_comment = False
+    container = 0  # indentation of list-item or footnote continuation; 0 at the top level
+    previous_blank = True
+    previous_code = False
+
+    for number, raw in enumerate(body.splitlines(), first_line):
+        depth, offset = 0, 0
+        if fence is None and (item := _MARKER_BEFORE_QUOTE.match(raw)):
+            offset = item.end()
+        while match := _QUOTE.match(raw, offset):
+            depth, offset = depth + 1, match.end()
+        text = raw[offset:]
+
+        if fence is not None:
+            fence_depth, marks = fence
+            closing = _FENCE.fullmatch(text)
+            if depth < fence_depth:
+                fence = None  # the quote holding the fence ended, and the fence with it
+            else:
+                if closing and closing["fence"][0] == marks[0] and len(closing["fence"]) >= len(marks) and not closing["info"].strip():
+                    fence = None
+                previous_blank, previous_code = False, True
+                continue
+
+        if html is None and depth == 0 and previous_blank and (tag := _HTML_OPEN.match(raw)):
+            name = tag["tag"].lower()
+            if name in _BLOCK_TAGS and "markdown=" not in tag["attrs"]:
+                html = (name, 0) if not tag["selfclosing"] and name not in _VOID_TAGS else None
+                previous_blank = False
+                if html is None:
+                    continue
+        if html is not None:
+            tag_name = html[0]
+            html = _still_open(html, raw)
+            if tag_name not in _RAW_TEXT_TAGS:
+                yield SourceLine(number, 0, _COMMENT.sub(_blank_out, raw), 1, html_block=tag_name)
+            continue
+
+        if not text.strip():
+            previous_blank = True
+            yield SourceLine(number, depth, "", offset + 1)
+            continue
+
+        indent = _indent(text)
+        if previous_blank and indent < container and not _LIST_ITEM.match(text):
+            container = 0  # a paragraph back at the margin ends the list or footnote
+        if (previous_blank or previous_code) and indent >= container + 4 and depth == 0:
+            previous_blank, previous_code = False, True
+            continue  # an indented code block
+        opening = _FENCE.match(text)
+        if opening and not ("`" in opening["info"] and opening["fence"][0] == "`"):
+            fence = (depth, opening["fence"])
+            previous_blank, previous_code = False, True
+            continue
+
+        if item := _LIST_ITEM.match(text):
+            container = _indent(item["indent"]) + 4
+        elif footnote := _FOOTNOTE_DEF.match(text):
+            container = _indent(footnote["indent"]) + 4
+
+        if in_comment:
+            end = text.find("-->")
+            if end < 0:
+                continue
+            text = " " * (end + 3) + text[end + 3 :]
+            in_comment = False
+        text = _COMMENT.sub(_blank_out, text)
+        if (start := text.find("<!--")) >= 0:
+            text, in_comment = text[:start], True
+        text = _CODE_SPAN.sub(_blank_out, text)
+
+        previous_blank, previous_code = False, False
+        yield SourceLine(number, depth, text, offset + 1)
