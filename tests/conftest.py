@@ -9,6 +9,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import markdown
 import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
@@ -16,6 +17,22 @@ from selectolax.lexbor import LexborHTMLParser
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def site_markdown() -> markdown.Markdown:
+    """A Markdown converter with exactly the extensions and settings of mkdocs.yml."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, settings = [], {}
+    for entry in config["markdown_extensions"]:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        names.append(name)
+        settings[name] = options or {}
+    return markdown.Markdown(extensions=names, extension_configs=settings)
+
+
+def render(text: str) -> LexborHTMLParser:
+    """Markdown in, parsed HTML out, as the site renders it."""
+    return LexborHTMLParser(site_markdown().convert(textwrap.dedent(text)))
 
 
 @dataclass

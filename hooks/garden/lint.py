@@ -28,6 +28,8 @@ from .source import prose_lines
 FOOTNOTE_DEFINITION = re.compile(r"[ \t]*\[\^([^\]]+)\]:")
 FOOTNOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\]]+)\](?!:)")
 CALLOUT_MARKER = re.compile(r"(?<!\\)\[!([\w-]+(?: *\| *[\w-]+)*)\]([-+])?(?!\()")
+# A link's destination, `](…)`: brackets in a URL are not markers.
+LINK_DESTINATION = re.compile(r"(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 
 Position = tuple[int, int]  # (line, column)
 
@@ -70,7 +72,7 @@ def lint_post(post: Post, callout_types: frozenset[str] = KNOWN_TYPES) -> list[G
                 )
             continue
 
-        text, start = line.text, 0
+        text, start = LINK_DESTINATION.sub(lambda m: " " * len(m[0]), line.text), 0
         if open_footnote and not line.blank and line.indent < open_footnote[1] + 4:
             open_footnote = None  # back at the definition's margin: its indented text has ended
         if definition := FOOTNOTE_DEFINITION.match(text):
