@@ -1,18 +1,32 @@
-"""The garden index: every post, looked up by permalink and alias.
+"""The garden index: every post, looked up by permalink, alias, title, source path and
+LessWrong id; the anchors on each page; and, once pages are rendered, who links to whom.
 
-Built once per build from the post model. Two posts claiming the same URL is an error naming
-both files; the post met second (in path order) loses the claim.
+Built once per build from the post model. Two posts claiming the same URL (or the same
+LessWrong post) is an error naming both files; the post met second (in path order) loses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .anchors import anchors_of
 from .errors import GardenError, InvalidPost, display_path
+from .lesswrong import parse_lesswrong_url
 from .post import Post
+
+LESSWRONG_KEYS = ("lw-page-url", "original_url")  # frontmatter that says where a post came from
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """A post that links to another, with the words around the link."""
+
+    source: Post
+    context: str
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
@@ -26,6 +40,11 @@ class Garden:
     _by_slug: dict[str, Post] = field(default_factory=dict, repr=False)  # lowercased permalinks
     _redirects: dict[str, Post] = field(default_factory=dict, repr=False)  # lowercased alias -> post
     _by_path: dict[Path, Post] = field(default_factory=dict, repr=False)
+    _by_src: dict[str, Post] = field(default_factory=dict, repr=False)
+    _by_title: dict[str, list[Post]] = field(default_factory=dict, repr=False)
+    _lesswrong: dict[tuple[str, str | None], Post] = field(default_factory=dict, repr=False)
+    _anchors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _backlinks: dict[str, dict[str, Backlink]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, content_dir: Path, paths: Iterable[Path] | None = None) -> Garden:
@@ -50,12 +69,26 @@ class Garden:
             self._by_slug[post.permalink.lower()] = post
         self.posts.append(post)
         self._by_path[post.path] = post
+        self._by_src[post.src_uri] = post
+        self._by_title.setdefault(post.title.casefold(), []).append(post)
         for alias in post.redirect_slugs:
             owner = self._claimant(alias)
             if owner is not None:
                 self._conflict(post, "aliases", alias, owner)
             else:
                 self._redirects[alias.lower()] = post
+        for key in LESSWRONG_KEYS:
+            link = parse_lesswrong_url(str(post.meta.get(key) or ""))
+            owner = self._lesswrong.setdefault(link.key, post) if link else post
+            if owner is not post:
+                self.errors.append(
+                    GardenError(
+                        post.path,
+                        post.line_of(key),
+                        f"`{key}` names the LessWrong post that {display_path(owner.path)} already comes from",
+                        "two garden posts cannot be copies of one LessWrong post (or comment): fix the URL",
+                    )
+                )
 
     def find(self, slug: str) -> Post | None:
         """The post served at `slug`, by permalink first, then alias."""
@@ -74,6 +107,47 @@ class Garden:
 
     def post_for(self, path: Path) -> Post | None:
         return self._by_path.get(path)
+
+    def post_at(self, src_uri: str) -> Post | None:
+        """The post whose file is `src_uri` (relative to the content folder, `/`-separated)."""
+        return self._by_src.get(src_uri)
+
+    def from_lesswrong(self, post_id: str, comment_id: str | None = None) -> Post | None:
+        """The garden's copy of a LessWrong post, or of one comment when `comment_id` is given."""
+        return self._lesswrong.get((post_id, comment_id))
+
+    def lookup(self, name: str) -> tuple[Post | None, list[Post]]:
+        """A post named by permalink, alias or title, in that order, without case.
+        Returns (the post, []) or (None, every post that title could mean)."""
+        if post := self.find(name):
+            return post, []
+        matches = self._by_title.get(name.strip().casefold(), [])
+        return (matches[0], []) if len(matches) == 1 else (None, matches)
+
+    def closest(self, name: str, count: int = 3) -> list[Post]:
+        """Posts whose permalink, alias or title looks like `name`, for "did you mean" hints."""
+        names: dict[str, Post] = {p.title.casefold(): p for p in self.posts}
+        names |= {alias: p for alias, p in self._redirects.items()} | self._by_slug
+        query = name.strip().casefold()
+        similar = difflib.get_close_matches(query, names, n=count, cutoff=0.5)
+        containing = [n for n in sorted(names) if query and query in n]
+        return list(dict.fromkeys(names[n] for n in [*similar, *containing]))[:count]
+
+    def anchors(self, post: Post) -> frozenset[str]:
+        """The ids a link may point at on the post's page (headings and explicit ids)."""
+        if post.src_uri not in self._anchors:
+            self._anchors[post.src_uri] = anchors_of(post)
+        return self._anchors[post.src_uri]
+
+    def add_backlink(self, target: Post, source: Post, context: str) -> None:
+        """Record, while pages render, that `source` links to `target` (the first link counts)."""
+        if target is not source:
+            self._backlinks.setdefault(target.src_uri, {}).setdefault(source.src_uri, Backlink(source, context))
+
+    def backlinks(self, post: Post) -> list[Backlink]:
+        """Every post that links to `post`, newest first."""
+        found = self._backlinks.get(post.src_uri, {}).values()
+        return sorted(found, key=lambda b: (b.source.date or _OLDEST, b.source.title.lower()), reverse=True)
 
     def _claimant(self, slug: str) -> Post | None:
         key = slug.lower()

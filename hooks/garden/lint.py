@@ -7,7 +7,9 @@ For each post's source (read through `garden.source`, so code is never checked):
 - a footnote defined but never referenced: it is listed with a backlink to nowhere;
 - a callout marker that will not render: `[!type]` outside a quote, or after other lines of
   the same quote, which is how two callouts with no blank line between them merge into one;
-- an unknown callout type (a warning: it renders like `note`).
+- an unknown callout type (a warning: it renders like `note`);
+- a wikilink or `/permalink` link that leads to no post (or to several), with the closest names;
+- a LessWrong or wikilink `#fragment` the target post lacks (a warning: it is dropped).
 
 Frontmatter problems come from the post model. The build runs the same checks, logging errors
 as MkDocs warnings so `mkdocs build --strict` fails on them.
@@ -22,7 +24,8 @@ from .errors import GardenError
 from .index import Garden
 from .markdown.callouts import KNOWN_TYPES
 from .post import Post
-from .source import prose_lines
+from .resolve import Resolution, resolve_href, resolve_wikilink
+from .source import SourceLine, prose_lines
 
 # Python-Markdown's own patterns, anchored where its block parser anchors them.
 FOOTNOTE_DEFINITION = re.compile(r"[ \t]*\[\^([^\]]+)\]:")
@@ -30,6 +33,9 @@ FOOTNOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\]]+)\](?!:)")
 CALLOUT_MARKER = re.compile(r"(?<!\\)\[!([\w-]+(?: *\| *[\w-]+)*)\]([-+])?(?!\()")
 # A link's destination, `](…)`: brackets in a URL are not markers.
 LINK_DESTINATION = re.compile(r"(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+INLINE_LINK = re.compile(r"\]\((?P<url><[^>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
+REFERENCE_DEFINITION = re.compile(r"[ \t]{0,3}\[(?!\^)[^\]]+\]:[ \t]*(?P<url><[^>]*>|\S+)")
+WIKILINK = re.compile(r"(?<!!)\[\[(?P<inner>[^\]\n]+)\]\]")
 
 Position = tuple[int, int]  # (line, column)
 
@@ -39,11 +45,12 @@ def lint_garden(garden: Garden, callout_types: Iterable[str] = ()) -> list[Garde
     known = KNOWN_TYPES | {name.lower() for name in callout_types}
     findings = list(garden.errors)
     for post in garden.posts:
-        findings += lint_post(post, known)
+        findings += lint_post(post, known, garden)
     return findings
 
 
-def lint_post(post: Post, callout_types: frozenset[str] = KNOWN_TYPES) -> list[GardenError]:
+def lint_post(post: Post, callout_types: frozenset[str] = KNOWN_TYPES, garden: Garden | None = None) -> list[GardenError]:
+    """The post's problems; links are checked only against a `garden`."""
     findings: list[GardenError] = []
 
     def report(position: Position, message: str, hint: str, severity: str = "error") -> None:
@@ -122,6 +129,10 @@ def lint_post(post: Post, callout_types: frozenset[str] = KNOWN_TYPES) -> list[G
 
         if line.depth and not line.blank:
             quote_has_content[: line.depth] = [True] * line.depth
+        if garden is not None:
+            for position, resolution in links_in(line, post, garden):
+                if resolution.problem:
+                    report(position, resolution.problem, resolution.hint, resolution.severity)
 
     for label, places in references.items():
         if label not in definitions:
@@ -146,3 +157,14 @@ def lint_post(post: Post, callout_types: frozenset[str] = KNOWN_TYPES) -> list[G
                 f"cite it in the text with [^{label}], or delete the definition",
             )
     return sorted(findings, key=lambda finding: (finding.line or 0, finding.column or 0))
+
+
+def links_in(line: SourceLine, post: Post, garden: Garden):
+    """Each link on a line of prose, with where it leads: Markdown links, reference definitions
+    and wikilinks."""
+    for pattern in (INLINE_LINK, REFERENCE_DEFINITION):
+        for match in pattern.finditer(line.text) if pattern is INLINE_LINK else filter(None, [pattern.match(line.text)]):
+            url = match["url"].strip("<>")
+            yield (line.number, line.column_of(match.start("url"))), resolve_href(url, post, garden)
+    for match in WIKILINK.finditer(line.text):
+        yield (line.number, line.column_of(match.start())), resolve_wikilink(match["inner"], garden)[0]

@@ -63,7 +63,7 @@ _BOOL_STRINGS = {"true": True, "false": False}
 _yaml_handler = frontmatter.YAMLHandler()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per file: compared and hashed by identity
 class Post:
     """One essay: where it lives, what its frontmatter says, and its Markdown body."""
 

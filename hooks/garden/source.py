@@ -41,6 +41,7 @@ class SourceLine:
     text: str
     column: int  # the file column (1-based) where `text` starts
     html_block: str | None = None  # the tag of the raw HTML block the line is in: no Markdown there
+    original: str = ""  # the same text before code spans and comments were blanked out
 
     @property
     def indent(self) -> int:
@@ -110,12 +111,12 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
             tag_name = html[0]
             html = _still_open(html, raw)
             if tag_name not in _RAW_TEXT_TAGS:
-                yield SourceLine(number, 0, _COMMENT.sub(_blank_out, raw), 1, html_block=tag_name)
+                yield SourceLine(number, 0, _COMMENT.sub(_blank_out, raw), 1, html_block=tag_name, original=raw)
             continue
 
         if not text.strip():
             previous_blank = True
-            yield SourceLine(number, depth, "", offset + 1)
+            yield SourceLine(number, depth, "", offset + 1, original=text)
             continue
 
         indent = _indent(text)
@@ -135,6 +136,7 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
         elif footnote := _FOOTNOTE_DEF.match(text):
             container = _indent(footnote["indent"]) + 4
 
+        original = text
         if in_comment:
             end = text.find("-->")
             if end < 0:
@@ -147,4 +149,4 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
         text = _CODE_SPAN.sub(_blank_out, text)
 
         previous_blank, previous_code = False, False
-        yield SourceLine(number, depth, text, offset + 1)
+        yield SourceLine(number, depth, text, offset + 1, original=original)
