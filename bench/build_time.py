@@ -3,8 +3,9 @@
 For each corpus size N this builds the same synthetic essays (bench/generate.py) twice:
 
 - garden: our mkdocs.yml, hooks, garden.* Markdown extensions and theme overrides;
-- plain:  the same config minus the hook, the garden.* extensions and `theme.custom_dir`, i.e.
-          stock Material for MkDocs with the same Markdown extensions and plugins.
+- plain:  the same config minus the garden's hook, the garden.* extensions and
+          `theme.custom_dir`, i.e. stock Material for MkDocs with the same Markdown extensions
+          and plugins (and bench/plain_hook.py, so Material accepts a bare-string `tags:`).
 
 The plain build is the yardstick: absolute seconds depend on the machine and its load, while
 garden/plain says what the garden's code costs on top of MkDocs and Material. Each build is a
@@ -268,8 +269,24 @@ def environment() -> list[str]:
         f"python {platform.python_version()} ({sys.executable}) on {platform.platform()}",
         f"mkdocs {version('mkdocs')}, mkdocs-material {version('mkdocs-material')}, "
         f"pymdown-extensions {version('pymdown-extensions')}, Markdown {version('markdown')}",
+        f"garden {garden_revision()}",
         f"nproc {cpus}",
     ]
+
+
+def garden_revision() -> str:
+    """The commit measured, and whether the working tree differed from it: timings of the
+    garden code only compare when they name the same code."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, check=True).stdout
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD").strip()
+        changed = git("status", "--porcelain", "--", "hooks", "overrides", "mkdocs.yml")
+    except (OSError, subprocess.CalledProcessError):
+        return "(not a git checkout)"
+    return f"{commit} + uncommitted changes to hooks/, overrides/ or mkdocs.yml" if changed else commit
 
 
 def table(results: Sequence[Result], repeat: int) -> str:

@@ -45,6 +45,7 @@ class Garden:
     _lesswrong: dict[tuple[str, str | None], Post] = field(default_factory=dict, repr=False)
     _anchors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _backlinks: dict[str, dict[str, Backlink]] = field(default_factory=dict, repr=False)
+    _closest: dict[str, list[Post]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, content_dir: Path, paths: Iterable[Path] | None = None) -> Garden:
@@ -125,13 +126,18 @@ class Garden:
         return (matches[0], []) if len(matches) == 1 else (None, matches)
 
     def closest(self, name: str, count: int = 3) -> list[Post]:
-        """Posts whose permalink, alias or title looks like `name`, for "did you mean" hints."""
-        names: dict[str, Post] = {p.title.casefold(): p for p in self.posts}
-        names |= {alias: p for alias, p in self._redirects.items()} | self._by_slug
+        """Posts whose permalink or alias (for a slug) or title (for words) looks like `name`,
+        for "did you mean" hints. Remembered: a broken link is often repeated."""
         query = name.strip().casefold()
-        similar = difflib.get_close_matches(query, names, n=count, cutoff=0.5)
-        containing = [n for n in sorted(names) if query and query in n]
-        return list(dict.fromkeys(names[n] for n in [*similar, *containing]))[:count]
+        if query not in self._closest:
+            if " " in query:
+                names: dict[str, Post] = {p.title.casefold(): p for p in self.posts}
+            else:
+                names = {**self._redirects, **self._by_slug}
+            similar = difflib.get_close_matches(query, names, n=count, cutoff=0.6)
+            containing = [n for n in sorted(names) if query and query in n]
+            self._closest[query] = list(dict.fromkeys(names[n] for n in [*similar, *containing]))[:count]
+        return self._closest[query]
 
     def anchors(self, post: Post) -> frozenset[str]:
         """The ids a link may point at on the post's page (headings and explicit ids)."""

@@ -79,9 +79,13 @@ def lint_post(post: Post, callout_types: frozenset[str] = KNOWN_TYPES, garden: G
                 )
             continue
 
-        text, start = LINK_DESTINATION.sub(lambda m: " " * len(m[0]), line.text), 0
         if open_footnote and not line.blank and line.indent < open_footnote[1] + 4:
             open_footnote = None  # back at the definition's margin: its indented text has ended
+        if "[" not in line.text:  # no marker, footnote or link: only the quote state matters
+            if line.depth and not line.blank:
+                quote_has_content[: line.depth] = [True] * line.depth
+            continue
+        text, start = LINK_DESTINATION.sub(lambda m: " " * len(m[0]), line.text), 0
         if definition := FOOTNOTE_DEFINITION.match(text):
             label, position = definition[1], (line.number, line.column_of(text.index("[^")))
             definitions.setdefault(label, []).append(position)

@@ -143,10 +143,12 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
                 continue
             text = " " * (end + 3) + text[end + 3 :]
             in_comment = False
-        text = _COMMENT.sub(_blank_out, text)
-        if (start := text.find("<!--")) >= 0:
-            text, in_comment = text[:start], True
-        text = _CODE_SPAN.sub(_blank_out, text)
+        if "<!--" in text:
+            text = _COMMENT.sub(_blank_out, text)
+            if (start := text.find("<!--")) >= 0:
+                text, in_comment = text[:start], True
+        if "`" in text:
+            text = _CODE_SPAN.sub(_blank_out, text)
 
         previous_blank, previous_code = False, False
         yield SourceLine(number, depth, text, offset + 1, original=original)
