@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # MkDocs 1.6 prints a banner about MkDocs 2 on every run; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test check bench clean distclean lock
+.PHONY: install serve build test check links bench clean distclean lock
 
 install: $(STAMP)
 
@@ -28,15 +28,21 @@ build: install
 test: install
 	$(BIN)/python -m pytest
 
+# FORMAT=github turns the link checker's findings into pull-request annotations.
+FORMAT ?= human
 check: install
 	$(BIN)/garden check
 	$(BIN)/mkdocs build --strict
+	$(BIN)/garden links --format $(FORMAT)
+
+links: install
+	$(BIN)/garden links --format $(FORMAT)
 
 bench: install
 	$(BIN)/python bench/build_time.py
 
 clean:
-	rm -rf site bench/.work .pytest_cache
+	rm -rf site bench/.work .pytest_cache .cache
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
 
 distclean: clean

@@ -12,6 +12,7 @@ from .config import GardenConfig
 from .errors import GardenError, display_path
 from .index import Garden, markdown_files
 from .lint import lint_garden
+from . import links
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the site's MkDocs configuration, to find the content folder (default: mkdocs.yml)",
     )
     check.set_defaults(run=run_check)
+    links.add_commands(commands)
     return parser
 
 

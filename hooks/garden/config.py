@@ -1,15 +1,18 @@
 """The garden's settings, read from mkdocs.yml: by MkDocs during a build, by the CLI without one.
 
     docs_dir: content          # the content folder
+    site_dir: site             # where the site is built
+    site_url: https://…/       # to spot absolute links to the site itself
     extra:
       garden:
         callout_types: [goose]  # callout types of your own, styled in overrides/ CSS
+        links: {…}              # `garden links --external` settings (see garden.external)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +22,22 @@ import yaml
 @dataclass(frozen=True)
 class GardenConfig:
     content_dir: Path
+    root: Path = Path(".")  # the folder of mkdocs.yml, which relative settings start from
+    site_dir: Path = Path("site")
+    site_url: str | None = None
     callout_types: frozenset[str] = frozenset()
+    links: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any], base: Path) -> GardenConfig:
         garden = (config.get("extra") or {}).get("garden") or {}
         return cls(
             content_dir=(base / config.get("docs_dir", "docs")).resolve(),
+            root=base.resolve(),
+            site_dir=(base / config.get("site_dir", "site")).resolve(),
+            site_url=config.get("site_url") or None,
             callout_types=frozenset(str(name).lower() for name in garden.get("callout_types") or ()),
+            links=garden.get("links") or {},
         )
 
     @classmethod
@@ -38,7 +49,7 @@ class GardenConfig:
         except (OSError, yaml.YAMLError):
             config = None
         if not isinstance(config, Mapping):
-            return cls(content_dir=(config_file.parent / "content").resolve())
+            return cls(content_dir=(config_file.parent / "content").resolve(), root=config_file.parent.resolve())
         return cls.from_mapping(config, config_file.parent)
 
 
