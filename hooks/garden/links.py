@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import posixpath
 import re
 import sys
@@ -26,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -51,6 +53,10 @@ ASSETS = (
     ("script[src]", "src", "script"),
     ("link[href]", "href", "stylesheet or icon"),
 )
+_ATTRIBUTES: dict[str, list[tuple[str, str]]] = {}
+for _selector, _attribute, _kind in LINKS + ASSETS:
+    _ATTRIBUTES.setdefault(_selector.split("[")[0], []).append((_attribute, _kind))
+_REFERENCING = ", ".join(selector for selector, _, _ in LINKS + ASSETS)
 # <link rel> values that name a resource the site itself must serve.
 _FETCHED_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "manifest", "alternate", "preload", "prefetch", "modulepreload"}
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
@@ -107,20 +113,20 @@ def read_page(path: str, html: str) -> Page:
     refresh = tree.css_first('meta[http-equiv="refresh" i]')
     if refresh is not None and (match := _REFRESH.match(refresh.attributes.get("content") or "")):
         page.redirect = match[1].strip()
-    for selector, attribute, kind in LINKS + ASSETS:
-        for node in tree.css(selector):
-            if node.tag == "link" and not _FETCHED_RELS & set((node.attributes.get("rel") or "").lower().split()):
-                continue
-            value = node.attributes.get(attribute)
+    for node in tree.css(_REFERENCING):  # one pass over the tree for every kind of reference
+        attributes = node.attributes
+        if node.tag == "link" and not _FETCHED_RELS & set((attributes.get("rel") or "").lower().split()):
+            continue
+        for attribute, kind in _ATTRIBUTES[node.tag]:
+            value = attributes.get(attribute)
             if value is None:
                 continue
             if attribute == "srcset":
-                for candidate in value.split(","):
-                    if candidate.strip():
-                        page.references.append((kind, candidate.strip().split()[0], node.tag))
+                page.references += [(kind, c.strip().split()[0], node.tag) for c in value.split(",") if c.strip()]
             else:
                 page.references.append((kind, value, node.tag))
-    body = tree.body
+    # Material puts the page's own words in <article>; elsewhere, read the whole body.
+    body = tree.css_first("article") or tree.body
     if body is not None:
         for node in body.css(_NOT_TEXT):
             node.decompose()
@@ -133,21 +139,29 @@ def read_page(path: str, html: str) -> Page:
 class SiteChecker:
     """Checks every page of a built site against every other."""
 
-    def __init__(self, site_dir: Path, site_url: str | None = None, garden: Garden | None = None):
+    def __init__(self, site_dir: Path, site_url: str | None = None, content_dir: Path | None = None):
         self.site_dir = site_dir
         self.site_url = (site_url or "").rstrip("/") + "/" if site_url else None
         self.base_path = urlsplit(self.site_url).path if self.site_url else "/"
-        self.garden = garden
+        self.content_dir = content_dir
         self.pages: dict[str, Page] = {}
         self.external: dict[str, list[tuple[str, str]]] = {}  # url -> [(page, as written)]
+        self.files: set[str] = set()  # every file and folder of the site, `/`-separated
+        self.folders: set[str] = {"."}
+        # A link's verdict depends only on the folder it is written from: pages share most links.
+        self._verdicts: dict[tuple[str, str, str], tuple[str, str] | None] = {}
 
     def read(self, progress: Callable[[int, int], None] | None = None) -> None:
-        files = sorted(self.site_dir.rglob("*.html"))
-        for done, file in enumerate(files, 1):
-            path = file.relative_to(self.site_dir).as_posix()
-            self.pages[path] = read_page(path, file.read_text(encoding="utf-8", errors="replace"))
+        for folder, subfolders, names in os.walk(self.site_dir):
+            relative = Path(folder).relative_to(self.site_dir).as_posix()
+            self.folders.update(posixpath.normpath(posixpath.join(relative, name)) for name in subfolders)
+            self.files.update(posixpath.normpath(posixpath.join(relative, name)) for name in names)
+        html = sorted(path for path in self.files if path.endswith(".html"))
+        for done, path in enumerate(html, 1):
+            text = (self.site_dir / path).read_text(encoding="utf-8", errors="replace")
+            self.pages[path] = read_page(path, text)
             if progress:
-                progress(done, len(files))
+                progress(done, len(html))
 
     def check(self) -> Report:
         findings: list[LinkFinding] = []
@@ -166,7 +180,12 @@ class SiteChecker:
                     links += 1
                 else:
                     assets += 1
-                problem = self._check_reference(page, kind, value)
+                key = (posixpath.dirname(page.path), kind, value)
+                if value.startswith("#") or key not in self._verdicts:
+                    self._verdicts[key] = self._check_reference(page, kind, value)
+                problem = self._verdicts[key]
+                if problem is None and value.startswith(("http://", "https://", "//")):
+                    self.external.setdefault(value.strip(), []).append((page.path, value))
                 if problem and kind != "link" and problem[0].startswith("broken "):
                     broken_assets.setdefault(problem[0], []).append(LinkFinding(page.path, value, *problem))
                 elif problem:
@@ -199,7 +218,6 @@ class SiteChecker:
                 return f"{kind} points at {parts.hostname}, which only exists on the author's machine", "error"
             if self.site_url and href.startswith(self.site_url):
                 return f"absolute URL to this site: use a relative link so previews and mirrors work", "warning"
-            self.external.setdefault(href, []).append((page.path, value))
             return None
         if scheme:
             return None  # another protocol: not ours to check
@@ -214,7 +232,7 @@ class SiteChecker:
                 return f"{kind} leads outside the site", "error"
             target = self.pages.get(target_path)
             if target is None:
-                if (self.site_dir / target_path).is_file():
+                if target_path in self.files:
                     return None  # an asset, or a page we do not parse (e.g. a feed): it exists
                 return f"broken {kind}: the site has nothing at /{target_path.removesuffix('index.html')}", "error"
         if fragment and kind == "link" and unquote(fragment) not in target.ids and fragment != "top":
@@ -232,7 +250,7 @@ class SiteChecker:
         normal = posixpath.normpath(joined) if joined else "."
         if normal.startswith(".."):
             return None
-        if path.endswith("/") or normal == "." or (self.site_dir / normal).is_dir():
+        if path.endswith("/") or normal in self.folders:
             normal = posixpath.join(normal, "index.html") if normal != "." else "index.html"
         return normal
 
@@ -263,6 +281,11 @@ class SiteChecker:
             return finding
         line, column = locate_in_source(post, finding.target, occurrence)
         return LinkFinding(**{**asdict(finding), "source": display_path(post.path), "line": line, "column": column})
+
+    @cached_property
+    def garden(self) -> Garden | None:
+        """The posts behind the pages, read only when there is a finding to place."""
+        return Garden.load(self.content_dir) if self.content_dir and self.content_dir.is_dir() else None
 
     def _post_of(self, page_path: str) -> Post | None:
         if self.garden is None or not page_path.endswith("index.html"):
@@ -333,8 +356,7 @@ def run_links(args: argparse.Namespace) -> int:
     if not (site_dir / "index.html").is_file():
         raise GardenError(site_dir, None, "no built site here", "run `make build` (or `mkdocs build`) first, or name the site folder")
     started = time.perf_counter()
-    garden = Garden.load(config.content_dir) if config.content_dir.is_dir() else None
-    checker = SiteChecker(site_dir, config.site_url, garden)
+    checker = SiteChecker(site_dir, config.site_url, config.content_dir)
     checker.read(progress_bar("reading pages") if args.format == "human" else None)
     report = checker.check()
     if args.external:
