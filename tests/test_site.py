@@ -78,7 +78,9 @@ def test_the_post_page_has_one_h1_title_description_dates_and_tags(build_garden)
     updated = page.css_first("time.garden-updated")
     assert (updated.attributes["datetime"], updated.text()) == ("2025-01-10T12:00:00+00:00", "10 January 2025")
     tags = {a.text(): a.attributes["href"] for a in page.css(".garden-post-header .md-tags a")}
-    assert tags == {"writing": "../tags/#tag:writing", "meta": "../tags/#tag:meta"}
+    assert tags == {"writing": "../tags/writing/", "meta": "../tags/meta/"}
+    tag_page = build.page("tags/writing")
+    assert [a.text() for a in tag_page.css(".garden-post-title")] == ["Tending a garden"]
     listing = build.page("tags")
     assert listing.css_first("[id='tag:writing']") is not None
 

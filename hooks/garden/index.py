@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .anchors import anchors_of
 from .errors import GardenError, InvalidPost, display_path
 from .lesswrong import parse_lesswrong_url
 from .post import Post
+from .sequences import Sequence, build_sequences
+from .slugs import slugify
 
 LESSWRONG_KEYS = ("lw-page-url", "original_url")  # frontmatter that says where a post came from
 
@@ -36,6 +40,7 @@ class Garden:
     content_dir: Path
     posts: list[Post] = field(default_factory=list)  # valid posts, drafts included, in path order
     errors: list[GardenError] = field(default_factory=list)
+    drafts_visible: bool = False  # True while `mkdocs serve` previews drafts
     rejected: set[Path] = field(default_factory=set)  # files that cannot be built
     _by_slug: dict[str, Post] = field(default_factory=dict, repr=False)  # lowercased permalinks
     _redirects: dict[str, Post] = field(default_factory=dict, repr=False)  # lowercased alias -> post
@@ -46,6 +51,7 @@ class Garden:
     _anchors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _backlinks: dict[str, dict[str, Backlink]] = field(default_factory=dict, repr=False)
     _closest: dict[str, list[Post]] = field(default_factory=dict, repr=False)
+    _reading_minutes: dict[str, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, content_dir: Path, paths: Iterable[Path] | None = None) -> Garden:
@@ -101,8 +107,10 @@ class Garden:
         """Each alias (as the author wrote it) and the post it sends readers to."""
         return {alias: post for post in self.posts for alias in post.redirect_slugs if self._redirects.get(alias.lower()) is post}
 
-    def listed(self, *, drafts: bool = False) -> list[Post]:
-        """Posts for the home page and feeds: newest first, drafts only when asked for."""
+    def listed(self, *, drafts: bool | None = None) -> list[Post]:
+        """Posts for the home page, tag pages and feeds: newest first; drafts only when asked
+        for (by default, when `drafts_visible`: under `mkdocs serve`)."""
+        drafts = self.drafts_visible if drafts is None else drafts
         chosen = [p for p in self.posts if p.is_listed and (drafts or not p.is_draft)]
         return sorted(chosen, key=lambda p: (p.date or _OLDEST, p.title.lower()), reverse=True)
 
@@ -145,6 +153,37 @@ class Garden:
             self._anchors[post.src_uri] = anchors_of(post)
         return self._anchors[post.src_uri]
 
+    @cached_property
+    def sequences(self) -> dict[str, Sequence]:
+        """Every sequence of published posts, by title (drafts are left out of the reading order)."""
+        return build_sequences([p for p in self.posts if not p.is_draft], self)
+
+    def sequence_of(self, post: Post) -> Sequence | None:
+        title = post.meta.get("lw-sequence-title")
+        sequence = self.sequences.get(title.strip()) if isinstance(title, str) else None
+        return sequence if sequence is not None and post in sequence.posts else None
+
+    @cached_property
+    def tags(self) -> dict[str, list[Post]]:
+        """Each tag's slug and the listed posts that carry it, newest first; tags that differ
+        only in case or punctuation share one page."""
+        tagged: dict[str, list[Post]] = {}
+        for post in self.listed():
+            for tag in post.tags:
+                tagged.setdefault(tag_slug(tag), []).append(post)
+        return tagged
+
+    def tag_name(self, slug: str) -> str:
+        """The tag as authors most often write it."""
+        names = Counter(t for post in self.tags.get(slug, []) for t in post.tags if tag_slug(t) == slug)
+        return names.most_common(1)[0][0] if names else slug
+
+    def record_reading_time(self, post: Post, minutes: int) -> None:
+        self._reading_minutes[post.src_uri] = minutes
+
+    def reading_minutes(self, post: Post) -> int | None:
+        return self._reading_minutes.get(post.src_uri)
+
     def add_backlink(self, target: Post, source: Post, context: str) -> None:
         """Record, while pages render, that `source` links to `target` (the first link counts)."""
         if target is not source:
@@ -180,3 +219,8 @@ def markdown_files(content_dir: Path) -> list[Path]:
         for path in content_dir.rglob("*.md")
         if not any(part.startswith(".") for part in path.relative_to(content_dir).parts)
     )
+
+
+def tag_slug(tag: str) -> str:
+    """The URL name of a tag's page: `tags/<slug>/`."""
+    return slugify(tag) or "tag"

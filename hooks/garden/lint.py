@@ -9,7 +9,8 @@ For each post's source (read through `garden.source`, so code is never checked):
   the same quote, which is how two callouts with no blank line between them merge into one;
 - an unknown callout type (a warning: it renders like `note`);
 - a wikilink or `/permalink` link that leads to no post (or to several), with the closest names;
-- a LessWrong or wikilink `#fragment` the target post lacks (a warning: it is dropped).
+- a LessWrong or wikilink `#fragment` the target post lacks (a warning: it is dropped);
+- sequence posts whose `prev-post-slug`/`next-post-slug` disagree.
 
 Frontmatter problems come from the post model. The build runs the same checks, logging errors
 as MkDocs warnings so `mkdocs build --strict` fails on them.
@@ -24,6 +25,7 @@ from .errors import GardenError
 from .index import Garden
 from .markdown.callouts import KNOWN_TYPES
 from .post import Post
+from .sequences import check_sequences
 from .resolve import Resolution, resolve_href, resolve_wikilink
 from .source import SourceLine, prose_lines
 
@@ -43,7 +45,7 @@ Position = tuple[int, int]  # (line, column)
 def lint_garden(garden: Garden, callout_types: Iterable[str] = ()) -> list[GardenError]:
     """Every problem in the garden: frontmatter and URL clashes first, then each post's content."""
     known = KNOWN_TYPES | {name.lower() for name in callout_types}
-    findings = list(garden.errors)
+    findings = list(garden.errors) + check_sequences(garden.sequences, garden)
     for post in garden.posts:
         findings += lint_post(post, known, garden)
     return findings

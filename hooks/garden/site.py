@@ -7,6 +7,7 @@ between the rebuilds of `mkdocs serve`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from mkdocs.structure.pages import Page
 
 from .config import GardenConfig
 from .errors import GardenError
-from .index import Garden
+from .feed import write_feed
+from .index import Garden, tag_slug
 from .lint import lint_garden
 from .markdown.context import set_page
 from .post import Post
@@ -49,6 +51,7 @@ class GardenSite:
             if file.abs_src_path and file.inclusion is not InclusionLevel.EXCLUDED
         }
         self.garden = garden = Garden.load(Path(config.docs_dir), sources)
+        garden.drafts_visible = self.serving
         settings = GardenConfig.from_mapping(config, Path(config.config_file_path).parent)
         report(lint_garden(garden, settings.callout_types))
         for path, file in sources.items():
@@ -63,6 +66,8 @@ class GardenSite:
                 file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
             if post.is_draft:
                 file.inclusion = InclusionLevel.DRAFT
+        for page in tag_pages(garden, config, files):
+            files.append(page)
         return files
 
     def prepare_page(self, markdown: str, page: Page) -> str:
@@ -72,11 +77,14 @@ class GardenSite:
             page.meta = dict(post.meta, tags=list(post.tags))
             if post.is_home:
                 page.meta.setdefault("template", "home.html")
+            if post.meta.get("toc") is False:
+                page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
         set_page(post, self.garden)
         return markdown
 
     def extend_templates(self, env: Environment) -> Environment:
         env.filters["garden_date"] = human_date
+        env.filters["tag_url"] = lambda tag: f"tags/{tag_slug(tag)}/"
         env.globals["garden"] = self.garden
         env.globals["garden_serving"] = self.serving
         return env
@@ -89,11 +97,28 @@ class GardenSite:
         set_page(None)
         if self.garden is not None:
             report(write_redirects(self.garden, Path(config.site_dir), config.site_url, drafts=self.serving))
+            if config.site_url:
+                write_feed(self.garden, Path(config.site_dir), config.site_url, config.site_name, config.site_description)
+            else:
+                log.warning("no feed written: set `site_url` in mkdocs.yml, since a feed needs absolute links")
 
     def post_of(self, page: Page) -> Post | None:
         if self.garden is None or page.file.abs_src_path is None:
             return None
         return self.garden.post_for(Path(page.file.abs_src_path))
+
+
+def tag_pages(garden: Garden, config: MkDocsConfig, files: Files) -> list[File]:
+    """A page per tag at /tags/<slug>/, listing its posts as the home page does."""
+    pages = []
+    for slug in garden.tags:
+        src_uri = f"tags/{slug}.md"
+        if src_uri in files.src_uris:
+            continue  # the author wrote this tag's page: theirs wins
+        frontmatter = {"title": f"Tagged “{garden.tag_name(slug)}”", "template": "tag.html", "garden_tag": slug}
+        content = "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in frontmatter.items()) + "---\n"
+        pages.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+    return pages
 
 
 def report(findings: list[GardenError]) -> None:
