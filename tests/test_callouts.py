@@ -25,9 +25,12 @@ def test_every_type_renders_as_an_admonition_with_its_default_title(kind):
 
 def test_every_garden_type_has_a_style_and_an_icon():
     css = (REPO / "overrides/assets/stylesheets/callouts.css").read_text(encoding="utf-8")
+    styled = re.search(r":is\(\.admonition, details\):is\(([^)]*)\) \{\s*border-color", css)[1]
     for kind in GARDEN_TYPES:
-        assert re.search(rf"--garden-callout-icon--{kind}: url\(\"data:image/svg\+xml", css), kind
-        assert re.search(rf"\.md-typeset \.admonition\.{kind},\s*\.md-typeset details\.{kind} \{{", css), kind
+        rule = re.search(rf"\.md-typeset :is\(\.admonition, details\)\.{kind} \{{([^}}]*)\}}", css)
+        assert rule and "--garden-callout-rgb:" in rule[1], kind
+        assert '--garden-callout-icon: url("data:image/svg+xml' in rule[1], kind
+        assert f".{kind}" in styled.split(", "), kind
 
 
 def test_an_unknown_type_still_renders_as_an_admonition():
