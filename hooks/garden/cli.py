@@ -13,6 +13,7 @@ from .errors import GardenError, display_path
 from .index import Garden, markdown_files
 from .lint import lint_garden
 from . import links
+from . import authoring
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=run_check)
     links.add_commands(commands)
+    authoring.add_commands(commands)
     return parser
 
 
