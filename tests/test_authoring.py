@@ -101,11 +101,11 @@ def test_new_with_an_empty_description_and_no_tags_still_has_both_keys(project):
 
 
 def test_new_quotes_what_yaml_would_misread(project):
-    result = garden("new", "Notes: a #list, [maybe]", "--description", "yes", "--tags", "null,#1", cwd=project)
+    result = garden("new", "Notes: a #list, [maybe]", "--description", "yes", "--tags", "yes,#1", cwd=project)
     assert result.returncode == 0, result.stderr
     written = load(project / "content/notes-a-list-maybe.md", project)
     assert written.title == "Notes: a #list, [maybe]"
-    assert (written.description, written.tags) == ("yes", ("null", "#1"))
+    assert (written.description, written.tags) == ("yes", ("yes", "#1"))
 
 
 def test_new_under_dir_creates_the_folder_and_prints_the_path(project):

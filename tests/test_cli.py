@@ -57,3 +57,14 @@ def test_check_of_a_missing_path_is_a_message_not_a_traceback(tmp_path):
     result = garden("check", "nowhere.md", cwd=tmp_path)
     assert result.returncode == 2
     assert "nowhere.md: no such file or folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_skips_markdown_files_outside_the_content_folder(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\ndocs_dir: content\n")
+    (tmp_path / "content/a.md").write_text(post("A"))
+    (tmp_path / "README.md").write_text("# Not a post\n")
+    result = garden("check", "README.md", "content/a.md", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert "garden: skipped README.md: not in the content folder content" in result.stderr
+    assert "checked 1 post: no problems" in result.stderr

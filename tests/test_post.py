@@ -39,6 +39,13 @@ def test_quoted_booleans_and_none_strings_mean_what_exports_meant():
 
 def test_a_title_that_reads_like_a_boolean_stays_a_title():
     assert parse("---\ntitle: 'True'\n---\n").title == "True"
+    assert parse("---\ntitle: None\n---\n").title == "None"
+
+
+def test_a_permalink_or_description_that_reads_like_a_boolean_stays_text():
+    post = parse("---\ntitle: T\npermalink: 'true'\ndescription: 'False'\n---\n")
+    assert (post.permalink, post.description) == ("true", "False")
+    assert parse("---\ntitle: T\npermalink: None\n---\n", "a/b.md").permalink == "b"
 
 
 def test_dates_in_every_export_form_become_timezone_aware():
@@ -63,7 +70,7 @@ def test_a_lone_tag_or_alias_becomes_a_one_item_list():
 
 
 def test_null_lists_are_empty_and_numbers_are_kept_as_names():
-    post = parse("---\ntitle: T\naliases:\ntags: [2024, essays, null]\n---\n")
+    post = parse("---\ntitle: T\naliases:\ntags: [2024, essays, null, None, '']\n---\n")
     assert post.aliases == ()
     assert post.tags == ("2024", "essays")
 

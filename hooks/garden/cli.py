@@ -1,4 +1,4 @@
-"""The `garden` command: check an essay garden without building it."""
+"""The `garden` command: start, check and publish essays; check the built site."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, authoring, links
 from .config import GardenConfig
 from .errors import GardenError, display_path
 from .index import Garden, markdown_files
 from .lint import lint_garden
-from . import links
-from . import authoring
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="garden",
-        description="Tools for an essay garden built with MkDocs: check posts before you build.",
+        description="Tools for an essay garden built with MkDocs: start and publish posts, check them before you build, check the built site.",
         epilog="Build and preview with `make build` and `make serve` (see README.md).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -104,10 +102,18 @@ def group_by_garden(targets: list[Path], content_dir: Path) -> dict[Path, list[P
     """Map each garden folder to the Markdown files asked for in it.
 
     A path inside the site's content folder is checked against the whole garden, so that a
-    permalink clash with a post not named on the command line is still found."""
+    permalink clash with a post not named on the command line is still found. A folder outside
+    it is a garden of its own; a single file outside it (a README, say, handed over by a
+    pre-commit hook) is not a post, and is skipped with a note."""
     groups: dict[Path, list[Path]] = {}
     for target in targets:
-        root = content_dir if target.is_relative_to(content_dir) else (target if target.is_dir() else target.parent)
+        if target.is_relative_to(content_dir):
+            root = content_dir
+        elif target.is_dir():
+            root = target
+        else:
+            print(f"garden: skipped {display_path(target)}: not in the content folder {display_path(content_dir)}", file=sys.stderr)
+            continue
         files = markdown_files(target) if target.is_dir() else [target]
         groups.setdefault(root, []).extend(path.resolve() for path in files)
     return groups

@@ -54,8 +54,9 @@ INT_KEYS = frozenset(
     {"lw-base-score", "lw-num-comments-on-upload", "lw-vote-count", "af-base-score", "af-num-comments-on-upload"}
 )
 LIST_KEYS = frozenset({"tags", "aliases", "authors"})
-# Free text: a title of "True" or "None" is a title, not a boolean or a null.
-TEXT_KEYS = frozenset({"title"})
+# Text: a title, permalink or description of "True" is text, not a boolean (a title of "None"
+# is a title too; a permalink or description of "None" means "not set").
+TEXT_KEYS = frozenset({"title", "permalink", "description"})
 
 _NULL_STRINGS = {"none", "null", "~", ""}
 _BOOL_STRINGS = {"true": True, "false": False}
@@ -309,14 +310,12 @@ def _load_yaml(text: str, first_line: int, path: Path) -> tuple[dict, dict[str, 
 
 def _normalise(key: str, value: Any, error) -> Any:
     """What the author meant by one frontmatter value."""
-    if isinstance(value, str) and key not in TEXT_KEYS:
+    if isinstance(value, str):
         folded = value.strip().lower()
-        if folded in _NULL_STRINGS:
+        if folded in _NULL_STRINGS and (key != "title" or not folded):
             value = None
-        elif folded in _BOOL_STRINGS:
+        elif folded in _BOOL_STRINGS and key not in TEXT_KEYS:
             value = _BOOL_STRINGS[folded]
-    elif isinstance(value, str) and not value.strip():
-        value = None
 
     if key in DATE_KEYS and value is not None:
         return _to_datetime(key, value, error)
@@ -356,6 +355,6 @@ def _to_list(key: str, value: Any, error) -> tuple[str, ...]:
     if isinstance(value, (str, int, float)):
         return (str(value).strip(),)
     if isinstance(value, list) and all(isinstance(item, (str, int, float)) or item is None for item in value):
-        return tuple(str(item).strip() for item in value if item is not None and str(item).strip())
+        return tuple(str(item).strip() for item in value if item is not None and str(item).strip().lower() not in _NULL_STRINGS)
     error(key, f"`{key}` must be a list of names", f"write `{key}: [first, second]` or one `- name` per line")
     return ()
