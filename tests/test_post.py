@@ -205,3 +205,13 @@ def test_a_byte_order_mark_is_not_a_problem(tmp_path):
     path = tmp_path / "bom.md"
     path.write_bytes("\ufeff---\ntitle: With BOM\n---\nText\n".encode("utf-8"))
     assert Post.load(path, tmp_path).title == "With BOM"
+
+
+def test_line_numbers_count_only_newlines():
+    post = parse("---\ntitle: T\n---\nPage\x0cbreak.\n\x1cSecond line.\n")
+    assert post.body_line == 4 and post.body.split("\n")[1] == "\x1cSecond line."
+
+
+def test_a_control_character_in_the_frontmatter_is_reported_not_raised():
+    [error] = problems("---\ntitle: T\ndescription: a\x0cb\n---\n")
+    assert error.line == 3 and "cannot be read as YAML" in error.message

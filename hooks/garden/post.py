@@ -230,7 +230,10 @@ def _split(text: str, path: Path) -> tuple[str, int, str, int]:
     """Return (frontmatter text, its first line, body, the body's first line)."""
     if not _yaml_handler.detect(text):
         return "", 1, text, 1
-    lines = text.splitlines(keepends=True)
+    # Only "\n" ends a line, as for YAML and Markdown; str.splitlines would also split on form
+    # feeds and other separators, and every line number after them would be off.
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + [lines[-1]]
     # python-frontmatter's split would run on to a `---` rule in the body; find the real end first.
     closing = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in {"---", "..."}), None)
     if closing is None:
@@ -300,6 +303,18 @@ def _load_yaml(text: str, first_line: int, path: Path) -> tuple[dict, dict[str, 
                     f"the frontmatter is not valid YAML: {problem}",
                     "quote values that contain `: `, `#` or start with `[`, `{`, `*`, `&`, `!` or `@`, "
                     "and close the block with a line of `---`",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as error:  # e.g. a control character, which YAML refuses to read at all
+        position = getattr(error, "position", 0) or 0
+        raise InvalidPost(
+            [
+                GardenError(
+                    path,
+                    text[:position].count("\n") + first_line,
+                    f"the frontmatter cannot be read as YAML: {getattr(error, 'reason', error)}",
+                    "delete the invisible control character on this line (retype the line if unsure)",
                 )
             ]
         ) from None

@@ -81,7 +81,8 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
     previous_blank = True
     previous_code = False
 
-    for number, raw in enumerate(body.splitlines(), first_line):
+    for number, raw in enumerate(body.split("\n"), first_line):  # not splitlines: see post.py
+        raw = raw.removesuffix("\r")
         depth, offset = 0, 0
         if fence is None and (item := _MARKER_BEFORE_QUOTE.match(raw)):
             offset = item.end()
