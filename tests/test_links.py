@@ -161,3 +161,42 @@ def test_no_site_is_a_message_not_a_traceback(tmp_path):
     assert result.returncode == 2
     assert "no built site here" in result.stderr and "make build" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_external_results_become_findings_on_the_pages_that_link_them(tmp_path):
+    """`--external` itself is tested against a fault-injecting server in test_external.py;
+    here, its answers are turned into findings with the page and severity."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from garden.config import GardenConfig
+    from garden.links import SiteChecker, check_external
+
+    class Answers(BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            self.send_response({"/ok": 200, "/gone": 404}.get(self.path, 429))
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        site = tmp_path / "site"
+        (site / "essay").mkdir(parents=True)
+        (site / "index.html").write_text("<html><body></body></html>")
+        (site / "essay/index.html").write_text("<html><body><article>Text</article></body></html>")
+        checker = SiteChecker(site)
+        checker.read()
+        checker.external = {f"{base}/ok": [("essay/index.html", f"{base}/ok")], f"{base}/gone": [("essay/index.html", f"{base}/gone")], f"{base}/busy": [("index.html", f"{base}/busy")]}
+        settings = {"timeout": 2, "retries": 0, "cache_file": str(tmp_path / "cache.json")}
+        config = GardenConfig(content_dir=tmp_path / "content", root=tmp_path, links=settings)
+        findings = {f.target: f for f in check_external(checker, config, interactive=False)}
+    finally:
+        server.shutdown()
+    assert set(findings) == {f"{base}/gone", f"{base}/busy"}
+    gone, busy = findings[f"{base}/gone"], findings[f"{base}/busy"]
+    assert (gone.page, gone.severity) == ("essay/index.html", "error") and "404" in gone.reason
+    assert (busy.page, busy.severity) == ("index.html", "warning") and busy.reason.startswith("external link unknown")

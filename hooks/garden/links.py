@@ -369,7 +369,10 @@ def run_links(args: argparse.Namespace) -> int:
 def check_external(checker: SiteChecker, config: GardenConfig, interactive: bool) -> list[LinkFinding]:
     from .external import ExternalSettings, check_urls
 
-    settings = ExternalSettings.from_mapping(config.links, config.root)
+    try:
+        settings = ExternalSettings.from_mapping(config.links, config.root)
+    except ValueError as error:
+        raise GardenError(config.root / "mkdocs.yml", None, str(error), "see README.md, External links") from None
     results = check_urls(checker.external, settings, progress=progress_bar("external links") if interactive else None)
     findings = []
     for url, result in results.items():
