@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # MkDocs 1.6 prints a banner about MkDocs 2 on every run; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test check links bench clean distclean lock
+.PHONY: install chromium serve build test check links bench clean distclean lock
 
 install: $(STAMP)
 
@@ -25,8 +25,21 @@ serve: install
 build: install
 	$(BIN)/mkdocs build --strict
 
-test: install
+test: install chromium
 	$(BIN)/python -m pytest
+
+# The browser tests (tests/test_browser.py) drive the system's Chromium, never a browser that
+# Playwright downloads. If there is none, this installs Debian's (with sudo unless root); nothing
+# runs when it is there. Elsewhere name a Chromium or Chrome: `make test CHROMIUM=/path/to/chrome`.
+CHROMIUM ?= $(firstword $(wildcard /usr/bin/chromium /usr/bin/google-chrome) /usr/bin/chromium)
+export GARDEN_CHROMIUM := $(CHROMIUM)
+chromium:
+	@test -x "$(CHROMIUM)" || { \
+		command -v apt-get >/dev/null || { echo "error: the browser tests need Chromium: install it and run make test CHROMIUM=/path/to/chromium" >&2; exit 1; }; \
+		sudo=$$(test "$$(id -u)" = 0 || echo sudo); \
+		echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	}
 
 # FORMAT=github turns the link checker's findings into pull-request annotations.
 FORMAT ?= human

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import time
@@ -11,6 +10,7 @@ import xml.etree.ElementTree as etree
 
 import pytest
 from conftest import BIN, ENV, post, write_project
+from test_search import indexed_pages
 from selectolax.lexbor import LexborHTMLParser
 
 ESSAY = post(
@@ -33,8 +33,8 @@ def sitemap_urls(build) -> set[str]:
 
 
 def search_locations(build) -> set[str]:
-    index = json.loads((build.site / "search/search_index.json").read_text(encoding="utf-8"))
-    return {doc["location"].split("#")[0] for doc in index["docs"]}
+    """The pages in the search index (Pagefind's), as site paths such as `tending/`."""
+    return {url.lstrip("/") for url in indexed_pages(build.site)}
 
 
 def test_a_post_is_served_at_its_permalink_wherever_its_file_sits(build_garden):

@@ -1,0 +1,150 @@
+"""Full-text search with Pagefind: the built site is indexed after every build.
+
+Why not Material's built-in search: it writes every page's text into one
+`search/search_index.json`, and the browser downloads all of it, with a lunr worker, on the
+first page it opens (Material fetches the index on page load, before anyone types). For the
+generated essays of bench/ that is 11.6 MB (2.7 MB gzipped) at 1,000 posts and 58 MB (13.6 MB
+gzipped) at 5,000. Pagefind splits its index into chunks and loads nothing until the search box
+is used, then only the chunks a query needs: a first one-word search transfers 214 kB at 1,000
+posts and 315 kB at 5,000, of which about 100 kB is Pagefind's script and wasm
+(bench/search_bytes.py measures both in Chromium).
+
+What is indexed, with Pagefind's own settings rather than markup in our templates:
+
+- `ROOT_SELECTOR`: the article of each page MkDocs built, that is the title, the byline and the
+  essay. Alias redirect pages (written by garden.redirects after the build) have no article, so
+  Pagefind skips them. Drafts are not built by `mkdocs build`, so they are never indexed; under
+  `mkdocs serve` they are, like the rest of the preview.
+- `GLOB`: pages are `<path>/index.html` (the garden needs `use_directory_urls`), which leaves out
+  Material's 404.html.
+- `EXCLUDE_SELECTORS`: text that belongs to other posts (post lists, backlinks, sequence links)
+  or to the page's chrome (heading anchors, footnote return links, the draft label), so that a
+  search for one essay's words finds that essay.
+
+Pagefind's first `<h1>` in the article is the result title: the post's frontmatter title.
+Indexing runs the `pagefind` binary shipped in the `pagefind_bin` wheel (PyPI `pagefind[bin]`):
+a subprocess needs no event loop, and the Python API's service polls its pipe every 0.1 s per
+request. Pagefind costs about 5 CPU-seconds per 1,000 essays: 0.06 s for the sample garden, so
+`mkdocs serve` runs it on every rebuild, and 13-18% of a build of 1,000 or 5,000 generated essays,
+about what Material's search plugin cost before it (a build of 5,000 took 175 s with that plugin
+and 176 s with Pagefind instead). Any failure (no binary, a crash, a timeout) is a warning, so
+`mkdocs build --strict` fails on it while `mkdocs serve` keeps going.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+
+log = get_plugin_logger(__name__)  # prefixed "garden"; its warnings count under `--strict`
+
+BUNDLE = "pagefind"  # the folder of the site the search box loads /pagefind/pagefind.js from
+ROOT_SELECTOR = "article.md-content__inner"  # Material's article: the page's own content
+GLOB = "**/index.html"
+EXCLUDE_SELECTORS = (
+    ".headerlink",  # the ¶ after each heading
+    ".footnote-backref",  # ↩
+    ".md-content__button",  # "edit this page" and "view source" buttons
+    ".garden-draft-label",  # "Draft: shown by mkdocs serve only" (serve only)
+    ".garden-post-list",  # the home page's list of essays: their titles and descriptions
+    ".garden-posts",  # a tag page's list of essays
+    ".garden-sequence",  # links to the previous and next parts
+    ".garden-backlinks",  # other posts' titles and the words around their links here
+)
+TIMEOUT = 600  # seconds; 5,000 generated essays index in about 30
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the site; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class SearchIndexReport:
+    pages: int  # pages in the index
+    seconds: float  # wall time of the pagefind run
+    bundle: Path  # the folder holding pagefind.js and the index
+
+    def __str__(self) -> str:
+        return f"search: indexed {self.pages} page{'s' * (self.pages != 1)} with Pagefind in {self.seconds:.2f} s"
+
+
+def index_site(config: MkDocsConfig) -> SearchIndexReport | None:
+    """The hook's entry (on_post_build, after the garden's redirect pages are written): index
+    the built site, log how long it took, and turn any failure into a warning."""
+    material_search = config.plugins.get("material/search") or config.plugins.get("search")
+    if material_search is not None and getattr(material_search.config, "enabled", True):
+        log.warning(
+            "search: Material's search plugin is on, so Pagefind was not run: "
+            "remove `- search` from `plugins` in mkdocs.yml"
+        )
+        return None
+    try:
+        report = write_search_index(Path(config.site_dir))
+    except SearchIndexError as error:
+        log.warning(f"search: {error}")
+        return None
+    log.info(str(report))
+    return report
+
+
+def write_search_index(site_dir: Path) -> SearchIndexReport:
+    """Run Pagefind over `site_dir`, writing the index and its scripts to `site_dir/pagefind/`."""
+    executable = pagefind_executable()
+    bundle = site_dir / BUNDLE
+    if (bundle / "pagefind-entry.json").exists():
+        shutil.rmtree(bundle)  # a previous index, e.g. from `mkdocs build --dirty`
+    command = [
+        str(executable),
+        "--site", str(site_dir),
+        "--output-subdir", BUNDLE,
+        "--root-selector", ROOT_SELECTOR,
+        "--glob", GLOB,
+        "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS),
+        "--quiet",
+    ]  # fmt: skip
+    start = time.perf_counter()
+    try:
+        # cwd: Pagefind reads a pagefind.yml/.toml/.json from its working folder; the site has none.
+        result = subprocess.run(command, cwd=site_dir, capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise SearchIndexError(f"Pagefind did not finish within {TIMEOUT} s; the site has no search index") from None
+    except OSError as error:
+        raise SearchIndexError(
+            f"cannot run Pagefind ({executable}): {error.strerror or error}; reinstall it with `pip install 'pagefind[bin]'`"
+        ) from None
+    seconds = time.perf_counter() - start
+    output = "\n".join(line for line in (result.stdout + result.stderr).splitlines() if line.strip())
+    pages = sum(1 for _ in (bundle / "fragment").glob("*.pf_fragment"))
+    if result.returncode != 0 or pages == 0 or not (bundle / "pagefind.js").exists():
+        if "not able to build an index" in output or result.returncode == 0:
+            raise SearchIndexError(
+                f"Pagefind found no page to index: none of {GLOB} in {site_dir} has an `{ROOT_SELECTOR}` "
+                "element (did a theme override change Material's <article>?)"
+            )
+        detail = " ".join(dict.fromkeys(output.splitlines()))  # Pagefind may repeat its error line
+        raise SearchIndexError(f"Pagefind failed (exit status {result.returncode}): {detail or 'no output'}")
+    for line in output.splitlines():
+        log.info(f"search: pagefind: {line}")
+    return SearchIndexReport(pages=pages, seconds=seconds, bundle=bundle)
+
+
+def pagefind_executable() -> Path:
+    """The binary of the `pagefind_bin` wheel (or $PAGEFIND_BINARY_PATH, or one on $PATH)."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        found = shutil.which("pagefind")
+        executable = Path(found) if found else None
+    else:
+        executable = get_executable()
+    if executable is None or not executable.exists():
+        raise SearchIndexError(
+            "Pagefind is not installed, so the site has no search index: run `pip install 'pagefind[bin]'` (or `make install`)"
+        )
+    return executable

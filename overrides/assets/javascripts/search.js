@@ -1,0 +1,270 @@
+/*
+ * The header's search box (partials/search.html), driven by Pagefind instead of Material's lunr
+ * search: see hooks/garden/search.py for why.
+ *
+ * - Nothing is downloaded until a reader focuses the box (or opens it with f, s or /): then
+ *   pagefind/pagefind.js is imported and warms up (its wasm, the index's entry and meta files),
+ *   and each query fetches only the index chunks and result fragments it needs.
+ * - The site root is resolved once, from `data-garden-search-base` (MkDocs' `base_url` for the
+ *   page first loaded), so the index is found under a sub-path and from any page depth.
+ * - Material's instant navigation swaps the page but keeps the header, and runs this script
+ *   once: every listener is bound once, on elements that stay.
+ * - Results use Material's markup (`.md-search-result__item` > `a.md-search-result__link` >
+ *   `article`, `h1` title, excerpt with `<mark>`), so they look like Material's own.
+ */
+(() => {
+  "use strict"
+
+  const box = document.querySelector("[data-garden-search]")
+  const toggle = document.getElementById("__search")
+  if (!box || !toggle || box.dataset.gardenSearchBound) return
+  box.dataset.gardenSearchBound = "true"
+
+  const form = box.querySelector("form")
+  const input = box.querySelector(".md-search__input")
+  const meta = box.querySelector(".md-search-result__meta")
+  const list = box.querySelector(".md-search-result__list")
+  const scrollwrap = box.querySelector(".md-search__scrollwrap")
+
+  const root = new URL(`${box.dataset.gardenSearchBase || "."}/`, location.href)
+  const bundle = new URL("pagefind/pagefind.js", root)
+  const PAGE = 10 // results rendered at a time; more as the list is scrolled
+  const SECTIONS = 2 // matching sections shown under a result
+
+  /* Material's own wording, in the site's language. */
+  const translations = (() => {
+    try {
+      return JSON.parse(document.getElementById("__config").textContent).translations || {}
+    } catch {
+      return {}
+    }
+  })()
+  const say = (key, count) => {
+    const text = translations[key] || {
+      "search.result.placeholder": "Type to start searching",
+      "search.result.none": "No matching documents",
+      "search.result.one": "1 matching document",
+      "search.result.other": "# matching documents",
+    }[key]
+    return count === undefined ? text : text.replace("#", count)
+  }
+
+  /* ----------------------------------------------------------------------------------------
+   * Pagefind, loaded once, on first use.
+   */
+
+  let engine = null
+  function pagefind() {
+    if (!engine) {
+      engine = (async () => {
+        if (location.protocol === "file:")
+          throw new Error("search needs the site to be served over HTTP, not opened as a file")
+        const module = await import(bundle.href)
+        await module.options({ baseUrl: root.pathname, excerptLength: 24 })
+        await module.init()
+        return module
+      })()
+      engine.catch(error => {
+        console.error("search:", error)
+        engine = null // the next query tries again, e.g. once the network is back
+      })
+    }
+    return engine
+  }
+
+  /* ----------------------------------------------------------------------------------------
+   * Searching and rendering.
+   */
+
+  const result = box.querySelector(".md-search-result")
+  let current = { results: [], shown: 0, busy: false }
+  let generation = 0 // a newer query makes older, slower ones drop their results
+
+  /* The count and the first results change together, and `data-query` says which query they
+     answer (browser tests wait for it). */
+  function show(query, text, items) {
+    meta.textContent = text
+    list.replaceChildren(...items)
+    result.dataset.query = query
+  }
+
+  async function run(query) {
+    const mine = ++generation
+    query = query.trim()
+    if (!query) {
+      current = { results: [], shown: 0, busy: false }
+      show("", say("search.result.placeholder"), [])
+      return
+    }
+    let search, items
+    try {
+      const module = await pagefind()
+      search = await module.debouncedSearch(query, {}, 150)
+      if (search === null || mine !== generation) return // superseded by a newer query
+      items = await rendered(search.results.slice(0, PAGE))
+    } catch (error) {
+      if (mine === generation) show(query, `Search is not available: ${error.message}`, [])
+      return
+    }
+    if (mine !== generation) return
+    current = { results: search.results, shown: items.length, busy: false }
+    const count = search.results.length
+    show(query, count === 0 ? say("search.result.none") : count === 1 ? say("search.result.one") : say("search.result.other", count), items)
+    scrollwrap.scrollTop = 0
+  }
+
+  /* The next results, as the list is scrolled: each costs one small fragment file. */
+  async function more() {
+    const mine = generation
+    const shown = current
+    if (shown.busy || shown.shown >= shown.results.length) return
+    shown.busy = true
+    try {
+      const batch = shown.results.slice(shown.shown, shown.shown + PAGE)
+      const items = await rendered(batch)
+      if (mine !== generation) return
+      shown.shown += batch.length
+      list.append(...items)
+    } catch (error) {
+      console.error("search:", error)
+    } finally {
+      shown.busy = false
+    }
+  }
+
+  async function rendered(results) {
+    const pages = await Promise.all(results.map(result => result.data()))
+    return pages.map(render)
+  }
+
+  function render(page) {
+    const item = element("li", "md-search-result__item")
+    item.append(link(page.url, page.meta.title || page.url, page.excerpt, "h1", true))
+    const sections = (page.sub_results || []).filter(section => section.url !== page.url).slice(0, SECTIONS)
+    for (const section of sections) item.append(link(section.url, section.title, section.excerpt, "h2", false))
+    return item
+  }
+
+  function link(url, title, excerpt, heading, icon) {
+    const anchor = element("a", "md-search-result__link")
+    anchor.href = url
+    anchor.tabIndex = -1
+    const article = element("article", "md-search-result__article md-typeset")
+    if (icon) article.append(element("div", "md-search-result__icon md-icon"))
+    const name = element(heading)
+    name.textContent = title
+    const text = element("p")
+    text.append(...highlighted(excerpt))
+    article.append(name, text)
+    anchor.append(article)
+    return anchor
+  }
+
+  /* Pagefind's excerpt is escaped text with <mark> around the matches: keep only the marks. */
+  function highlighted(excerpt) {
+    const template = document.createElement("template")
+    template.innerHTML = excerpt || ""
+    return [...template.content.childNodes].map(node => {
+      if (node.nodeName === "MARK") {
+        const mark = element("mark")
+        mark.textContent = node.textContent
+        return mark
+      }
+      return document.createTextNode(node.textContent)
+    })
+  }
+
+  function element(name, className) {
+    const el = document.createElement(name)
+    if (className) el.className = className
+    return el
+  }
+
+  /* ----------------------------------------------------------------------------------------
+   * Opening, closing and the keyboard, as Material's search does it.
+   */
+
+  const open = () => toggle.checked || toggle.click() // a click also tells Material (scroll lock)
+  const close = () => {
+    if (toggle.checked) toggle.click()
+    input.blur()
+  }
+  const links = () => [...list.querySelectorAll("a.md-search-result__link")]
+
+  toggle.addEventListener("change", () => {
+    list.hidden = !toggle.checked
+    list.setAttribute("role", toggle.checked ? "list" : "presentation")
+    if (!toggle.checked) input.blur()
+  })
+
+  /* Opened a moment later, so that a click on a label for the toggle has flipped it first. */
+  input.addEventListener("focus", () => {
+    setTimeout(open)
+    pagefind().catch(error => { meta.textContent = `Search is not available: ${error.message}` })
+  })
+  input.addEventListener("input", () => run(input.value))
+  form.addEventListener("submit", event => event.preventDefault())
+  form.addEventListener("reset", () => {
+    setTimeout(() => {
+      run("")
+      input.focus()
+    })
+  })
+  scrollwrap.addEventListener("scroll", () => {
+    if (scrollwrap.scrollTop + scrollwrap.clientHeight >= scrollwrap.scrollHeight - 200) more()
+  })
+  box.addEventListener("click", event => {
+    if (event.target instanceof Element && event.target.closest("a")) close()
+  })
+
+  /* The magnifier in the header: focusing the box brings up the keyboard on phones. */
+  document.querySelector(".md-header__button[for=__search]")?.addEventListener("click", () => input.focus())
+
+  /* As Material: single-letter shortcuts only when the reader is not typing somewhere. */
+  const typing = el =>
+    el instanceof HTMLInputElement ? el.type !== "radio"
+      : el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable)
+
+  window.addEventListener("keydown", event => {
+    if (event.metaKey || event.ctrlKey || event.altKey || event.isComposing) return
+    const active = document.activeElement
+    if (!toggle.checked) {
+      if (["f", "s", "/"].includes(event.key) && !typing(active)) {
+        event.preventDefault()
+        input.focus()
+        input.select()
+      }
+      return
+    }
+    switch (event.key) {
+      case "Enter":
+        if (active === input) {
+          event.preventDefault()
+          links()[0]?.click()
+        }
+        break
+      case "Escape":
+      case "Tab":
+        close()
+        break
+      case "ArrowUp":
+      case "ArrowDown": {
+        const stops = [input, ...links()]
+        const here = Math.max(0, stops.indexOf(active))
+        stops[(here + stops.length + (event.key === "ArrowUp" ? -1 : 1)) % stops.length].focus()
+        event.preventDefault()
+        break
+      }
+      default:
+        if (active !== input && event.key.length === 1) input.focus()
+    }
+  })
+
+  /* Deep links such as ?q=pruning open the search, as Material's do. */
+  const query = new URL(location.href).searchParams.get("q")
+  if (query) {
+    input.value = query
+    input.focus()
+    run(query)
+  }
+})()
