@@ -83,14 +83,6 @@ SEARCH_JS = "assets/javascripts/search.js"
 MATERIAL_SEARCH = ("search", "material/search")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 INDEX_LINE = re.compile(r"indexed (\d+) pages? with Pagefind in ([\d.]+) s")
-# Until hooks/build.py indexes the site itself, a second hook does, after the garden's on_post_build.
-SEARCH_HOOK = '''"""Written by bench/search_bytes.py: the search index, until hooks/build.py writes it."""
-from garden.search import index_site
-
-
-def on_post_build(config):
-    index_site(config)
-'''
 
 
 # --------------------------------------------------------------------------------------------
@@ -119,44 +111,13 @@ def lunr_config(site: dict[str, Any], corpus: Path, work: Path) -> dict[str, Any
 
 
 def pagefind_config(site: dict[str, Any], corpus: Path, work: Path) -> dict[str, Any]:
-    """The site with Pagefind: mkdocs.yml as it will be once the switch is made."""
-    config = garden_config(site, corpus)
-    config["plugins"] = [entry for entry in config.get("plugins", []) if plugin_name(entry) not in MATERIAL_SEARCH]
-    for key, asset in (("extra_css", SEARCH_CSS), ("extra_javascript", SEARCH_JS)):
-        config[key] = [*config.get(key, []), *([asset] * (asset not in config.get(key, [])))]
-    if "index_site" not in (PROJECT_DIR / "hooks/build.py").read_text(encoding="utf-8"):
-        hook = work / "search_hook.py"
-        hook.write_text(SEARCH_HOOK, encoding="utf-8")
-        config["hooks"] = [*config.get("hooks", []), str(hook)]
-    if not (OVERRIDES / "partials/header.html").exists():
-        theme = work / "theme-pagefind"
-        copy_overrides(theme)
-        (theme / "partials/header.html").write_text(header_with_search_box(), encoding="utf-8")
-        config["theme"]["custom_dir"] = str(theme)
-    return config
+    """The site as mkdocs.yml builds it: Pagefind search."""
+    return garden_config(site, corpus)
 
 
 def copy_overrides(theme: Path) -> None:
     shutil.rmtree(theme, ignore_errors=True)
     shutil.copytree(OVERRIDES, theme)
-
-
-def header_with_search_box() -> str:
-    """Material's header, showing the search box without Material's search plugin: the
-    overrides/partials/header.html the switch adds, made here until it exists."""
-    import material
-
-    header = (Path(material.__file__).parent / "templates/partials/header.html").read_text(encoding="utf-8")
-    shown, count = re.subn(
-        r'\{% if "material/search" in config\.plugins %\}.*?(<label class="md-header__button md-icon" for="__search">.*?'
-        r'\{% include "partials/search\.html" %\}).*?\{% endif %\}\s*\{% endif %\}',
-        r"\1",
-        header,
-        flags=re.DOTALL,
-    )
-    if count != 1:
-        raise SystemExit("error: Material's partials/header.html has changed; cannot add the search box to it")
-    return shown
 
 
 @dataclass

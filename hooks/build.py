@@ -1,7 +1,6 @@
 """The MkDocs hook entry of the garden: each build event, in lifecycle order, hands over to
 `garden.site`. Markdown features live in `garden.markdown` extensions, not here."""
 
-from garden import search
 from garden.site import GardenSite
 
 site = GardenSite()
@@ -33,4 +32,3 @@ def on_page_context(context, page, config, nav):
 
 def on_post_build(config):
     site.finish(config)
-    search.index_site(config)

@@ -16,14 +16,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import yaml
-from conftest import BIN, ENV, REPO, Build, post, write_project
+from conftest import BIN, ENV, Build, post, write_project
 
 from garden.search import SearchIndexError, index_site, write_search_index
-
-SEARCH_CSS = "assets/stylesheets/search.css"
-SEARCH_JS = "assets/javascripts/search.js"
-MATERIAL_SEARCH = ("search", "material/search")
 
 GARDEN = {
     "index.md": post("Home", "Welcome to the garden.\n"),
@@ -57,51 +52,6 @@ GARDEN = {
 }
 
 
-# --------------------------------------------------------------------------------------------
-# A garden built with Pagefind search: mkdocs.yml as it is once Material's search plugin is
-# replaced, whether or not the switch has been made yet.
-
-
-def plugin_name(entry) -> str:
-    return next(iter(entry)) if isinstance(entry, dict) else str(entry)
-
-
-def header_with_search_box() -> str:
-    """Material's header, showing the search box without Material's search plugin, as
-    overrides/partials/header.html does once it exists."""
-    import material
-
-    header = (Path(material.__file__).parent / "templates/partials/header.html").read_text(encoding="utf-8")
-    shown, count = re.subn(
-        r'\{% if "material/search" in config\.plugins %\}.*?(<label class="md-header__button md-icon" for="__search">.*?'
-        r'\{% include "partials/search\.html" %\}).*?\{% endif %\}\s*\{% endif %\}',
-        r"\1",
-        header,
-        flags=re.DOTALL,
-    )
-    assert count == 1, "Material's header has changed"
-    return shown
-
-
-def write_search_project(root: Path, files: dict[str, str], **settings) -> Path:
-    """`write_project` with Pagefind instead of Material's search plugin."""
-    site = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    assets = {}
-    for key, asset in (("extra_css", SEARCH_CSS), ("extra_javascript", SEARCH_JS)):
-        assets[key] = [*site.get(key, []), *([asset] * (asset not in site.get(key, [])))]
-    hooks = [str(REPO / path) for path in site["hooks"]]
-    if "index_site" not in (REPO / "hooks/build.py").read_text(encoding="utf-8"):
-        hook = root / "search_hook.py"
-        hook.write_text("from garden.search import index_site\n\n\ndef on_post_build(config):\n    index_site(config)\n", encoding="utf-8")
-        hooks.append(str(hook))
-    theme = dict(site["theme"], custom_dir=str(REPO / site["theme"]["custom_dir"]))
-    if not (REPO / "overrides/partials/header.html").exists():
-        theme["custom_dir"] = str(shutil.copytree(REPO / "overrides", root / "overrides"))
-        (root / "overrides/partials/header.html").write_text(header_with_search_box(), encoding="utf-8")
-    plugins = [entry for entry in site.get("plugins", []) if plugin_name(entry) not in MATERIAL_SEARCH]
-    return write_project(root, files, plugins=plugins, hooks=hooks, theme=theme, **assets, **settings)
-
-
 def build(config_file: Path, site: Path, env: dict[str, str] = ENV) -> Build:
     command = [str(BIN / "mkdocs"), "build", "--strict", "--clean", "-f", str(config_file), "-d", str(site)]
     result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=config_file.parent, timeout=300)
@@ -133,7 +83,7 @@ def served(tmp_path_factory):
     www.mkdir()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
     url = f"http://127.0.0.1:{server.server_port}/sub/"
-    result = build(write_search_project(root, GARDEN, site_url=url), www / "sub")
+    result = build(write_project(root, GARDEN, site_url=url), www / "sub")
     assert result.returncode == 0, result.output
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -168,7 +118,7 @@ def test_a_page_is_indexed_without_other_posts_words_or_heading_anchors(served):
 
 
 def test_pagefind_failing_is_a_warning_so_a_strict_build_fails(tmp_path):
-    config = write_search_project(tmp_path, {"index.md": post("Home", "Welcome.\n")})
+    config = write_project(tmp_path, {"index.md": post("Home", "Welcome.\n")})
     result = build(config, tmp_path / "site", env={**ENV, "PAGEFIND_BINARY_PATH": shutil.which("false")})
     assert result.returncode != 0
     assert re.search(r"WARNING\s+-\s+garden: search: Pagefind failed \(exit status 1\)", result.output), result.output

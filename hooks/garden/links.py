@@ -197,7 +197,7 @@ class SiteChecker:
         located = []
         for finding in findings:
             seen[finding.page, finding.target] += 1
-            located.append(self._locate(finding, seen[finding.page, finding.target]))
+            located.append(self.locate(finding, seen[finding.page, finding.target]))
         return Report(located, len(self.pages), links, assets)
 
     # -- one reference -------------------------------------------------------------------------
@@ -275,7 +275,7 @@ class SiteChecker:
 
     # -- where in the Markdown -----------------------------------------------------------------
 
-    def _locate(self, finding: LinkFinding, occurrence: int = 1) -> LinkFinding:
+    def locate(self, finding: LinkFinding, occurrence: int = 1) -> LinkFinding:
         post = self._post_of(finding.page)
         if post is None:
             return finding
@@ -380,7 +380,7 @@ def check_external(checker: SiteChecker, config: GardenConfig, interactive: bool
             continue
         severity = "error" if result.status == "broken" else "warning"
         for page, written in checker.external[url]:
-            findings.append(checker._locate(LinkFinding(page, written, f"external link {result.status}: {result.reason}", severity)))
+            findings.append(checker.locate(LinkFinding(page, written, f"external link {result.status}: {result.reason}", severity)))
     return findings
 
 

@@ -22,6 +22,7 @@ from .config import GardenConfig
 from .errors import GardenError
 from .feed import write_feed
 from .index import Garden, tag_slug
+from . import search
 from .lint import lint_garden
 from .markdown.context import set_page
 from .post import Post
@@ -101,6 +102,7 @@ class GardenSite:
                 write_feed(self.garden, Path(config.site_dir), config.site_url, config.site_name, config.site_description)
             else:
                 log.warning("no feed written: set `site_url` in mkdocs.yml, since a feed needs absolute links")
+        search.index_site(config)
 
     def post_of(self, page: Page) -> Post | None:
         if self.garden is None or page.file.abs_src_path is None:
