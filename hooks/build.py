@@ -18,16 +18,24 @@ def on_files(files, config):
     return site.place_files(files, config)
 
 
+def on_nav(nav, config, files):
+    return site.prerender(nav, config, files)
+
+
 def on_page_markdown(markdown, page, config, files):
     return site.prepare_page(markdown, page)
 
 
 def on_env(env, config, files):
-    return site.extend_templates(env)
+    return site.extend_templates(env, config, files)
 
 
 def on_page_context(context, page, config, nav):
     return site.page_context(context, page)
+
+
+def on_post_page(output, page, config):
+    return site.keep_page(output, page)
 
 
 def on_post_build(config):

@@ -3,6 +3,8 @@ the index holds, how failures are reported, and the header's search box in headl
 
 from __future__ import annotations
 
+import logging
+
 import functools
 import gzip
 import http.server
@@ -18,6 +20,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import BIN, ENV, Build, post, write_project
 
+from garden.cache import Cache
 from garden.search import SearchIndexError, index_site, write_search_index
 
 GARDEN = {
@@ -125,7 +128,7 @@ def test_pagefind_failing_is_a_warning_so_a_strict_build_fails(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_a_missing_pagefind_or_an_empty_index_is_an_error_with_its_remedy(tmp_path, monkeypatch):
+def test_a_missing_pagefind_or_an_empty_index_is_an_error_with_its_remedy(tmp_path, monkeypatch, caplog):
     (tmp_path / "index.html").write_text("<!doctype html><html><body><p>No article here.</p></body></html>", encoding="utf-8")
     with pytest.raises(SearchIndexError, match=r"no page to index: none of \*\*/index\.html in .* has an `article\.md-content__inner`"):
         write_search_index(tmp_path)
@@ -133,13 +136,18 @@ def test_a_missing_pagefind_or_an_empty_index_is_an_error_with_its_remedy(tmp_pa
     with pytest.raises(SearchIndexError, match=r"Pagefind is not installed.*pip install 'pagefind\[bin\]'"):
         write_search_index(tmp_path)
     config = SimpleNamespace(site_dir=str(tmp_path), plugins={})
-    assert index_site(config) is None  # logged as a warning instead
+    with caplog.at_level(logging.WARNING):
+        index_site(config, Cache(None))  # logged as a warning instead of raised
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        "garden: search: Pagefind is not installed, so the site has no search index: run `pip install 'pagefind[bin]'` (or `make install`)"
+    ]
 
 
-def test_with_materials_search_plugin_on_pagefind_is_not_run(tmp_path):
+def test_with_materials_search_plugin_on_pagefind_is_not_run(tmp_path, caplog):
     plugin = SimpleNamespace(config=SimpleNamespace(enabled=True))
-    assert index_site(SimpleNamespace(site_dir=str(tmp_path), plugins={"material/search": plugin})) is None
+    index_site(SimpleNamespace(site_dir=str(tmp_path), plugins={"material/search": plugin}), Cache(None))
     assert not (tmp_path / "pagefind").exists()
+    assert "remove `- search` from `plugins`" in caplog.text
 
 
 # --------------------------------------------------------------------------------------------

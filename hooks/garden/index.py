@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -54,12 +54,15 @@ class Garden:
     _reading_minutes: dict[str, int] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, content_dir: Path, paths: Iterable[Path] | None = None) -> Garden:
-        """Index the given Markdown files (default: every `*.md` under `content_dir`)."""
+    def load(
+        cls, content_dir: Path, paths: Iterable[Path] | None = None, read: Callable[[Path, Path], Post] = Post.load
+    ) -> Garden:
+        """Index the given Markdown files (default: every `*.md` under `content_dir`), each
+        read by `read(path, content_dir)` (the build passes a cached `Post.load`)."""
         garden = cls(content_dir)
         for path in sorted(paths if paths is not None else markdown_files(content_dir)):
             try:
-                garden.add(Post.load(path, content_dir))
+                garden.add(read(path, content_dir))
             except InvalidPost as invalid:
                 garden.errors.extend(invalid.errors)
                 garden.rejected.add(path)
@@ -172,6 +175,10 @@ class Garden:
             for tag in post.tags:
                 tagged.setdefault(tag_slug(tag), []).append(post)
         return tagged
+
+    def tagged(self, slug: str) -> list[Post]:
+        """The listed posts carrying the tag whose page is `tags/<slug>/`, newest first."""
+        return self.tags.get(slug, [])
 
     def tag_name(self, slug: str) -> str:
         """The tag as authors most often write it."""

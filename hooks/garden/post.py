@@ -134,6 +134,11 @@ class Post:
             raw = path.read_bytes()
         except OSError as error:
             raise InvalidPost([GardenError(path, None, f"cannot read the file: {error.strerror}")]) from None
+        return cls.from_bytes(raw, path, content_dir)
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, path: Path, content_dir: Path) -> Post:
+        """The post in `raw`, the bytes of the file at `path`; raise `InvalidPost` like `load`."""
         src_uri = PurePosixPath(path.relative_to(content_dir).as_posix()).as_posix()
         return cls.parse(_decode(raw, path), path, src_uri)
 

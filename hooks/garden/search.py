@@ -33,14 +33,19 @@ and 176 s with Pagefind instead). Any failure (no binary, a crash, a timeout) is
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
+
+from .cache import Cache, code_version, digest
 
 log = get_plugin_logger(__name__)  # prefixed "garden"; its warnings count under `--strict`
 
@@ -74,35 +79,93 @@ class SearchIndexReport:
         return f"search: indexed {self.pages} page{'s' * (self.pages != 1)} with Pagefind in {self.seconds:.2f} s"
 
 
-def index_site(config: MkDocsConfig) -> SearchIndexReport | None:
-    """The hook's entry (on_post_build, after the garden's redirect pages are written): index
-    the built site, log how long it took, and turn any failure into a warning."""
+def index_site(config: MkDocsConfig, cache: Cache, *, background: bool = False) -> None:
+    """The hook's entry (on_post_build, after the garden's redirect pages are written): give the
+    built site its search index and turn any failure into a warning.
+
+    The index depends only on the pages Pagefind reads, so it is cached under their digest: a
+    rebuild that changed no page's text copies the last index. `background` (under `mkdocs
+    serve`) indexes in a thread, so the browser reloads the edited page without waiting; the
+    search box catches up a few seconds later."""
     material_search = config.plugins.get("material/search") or config.plugins.get("search")
     if material_search is not None and getattr(material_search.config, "enabled", True):
         log.warning(
             "search: Material's search plugin is on, so Pagefind was not run: "
             "remove `- search` from `plugins` in mkdocs.yml"
         )
-        return None
+        return
+    site_dir = Path(config.site_dir)
+    folder = cache.folder("search", index_key(site_dir))
+    if folder is not None and (folder / "pagefind-entry.json").exists():
+        install(folder, site_dir / BUNDLE)
+        log.info("search: no page changed, so the index is the last build's")
+        return
+    global _generation
+    _generation += 1
+    if background:
+        threading.Thread(target=_index, args=(site_dir, folder, _generation), daemon=True).start()
+    else:
+        _index(site_dir, folder, _generation)
+
+
+_generation = 0  # the latest indexing run: an older background run must not install its index
+
+
+def _index(site_dir: Path, folder: Path | None, generation: int) -> None:
+    """Index `site_dir` into `folder` of the cache (when there is one), then install it."""
+    output = site_dir / BUNDLE if folder is None else folder.with_name(f".{folder.name}.{os.getpid()}.{generation}")
     try:
-        report = write_search_index(Path(config.site_dir))
+        report = write_search_index(site_dir, output)
     except SearchIndexError as error:
         log.warning(f"search: {error}")
-        return None
+        return
+    finally:
+        if folder is not None and output.exists() and not (output / "pagefind-entry.json").exists():
+            shutil.rmtree(output, ignore_errors=True)
     log.info(str(report))
-    return report
+    if folder is not None:
+        try:
+            output.rename(folder)  # whole or not at all: a killed build leaves no half index
+        except OSError:
+            shutil.rmtree(output, ignore_errors=True)  # another build stored the same index first
+        if generation == _generation:
+            install(folder, site_dir / BUNDLE)
 
 
-def write_search_index(site_dir: Path) -> SearchIndexReport:
-    """Run Pagefind over `site_dir`, writing the index and its scripts to `site_dir/pagefind/`."""
+def index_key(site_dir: Path) -> str:
+    """The digest of what Pagefind reads: the pages it indexes, its version and settings."""
+    pages = sorted(site_dir.glob(GLOB))
+    return digest(
+        code_version(), ROOT_SELECTOR, GLOB, EXCLUDE_SELECTORS,
+        [(page.relative_to(site_dir).as_posix(), hashlib.blake2b(page.read_bytes()).digest()) for page in pages],
+    )  # fmt: skip
+
+
+def install(folder: Path, bundle: Path) -> None:
+    """Put a cached index in the site: hard links where the file system allows, else copies."""
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    shutil.copytree(folder, bundle, copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+def write_search_index(site_dir: Path, output: Path | None = None) -> SearchIndexReport:
+    """Run Pagefind over `site_dir`, writing the index and its scripts to `output` (by default
+    `site_dir/pagefind/`)."""
     executable = pagefind_executable()
-    bundle = site_dir / BUNDLE
+    bundle = output or site_dir / BUNDLE
     if (bundle / "pagefind-entry.json").exists():
         shutil.rmtree(bundle)  # a previous index, e.g. from `mkdocs build --dirty`
     command = [
         str(executable),
         "--site", str(site_dir),
-        "--output-subdir", BUNDLE,
+        "--output-path", str(bundle.resolve()),
         "--root-selector", ROOT_SELECTOR,
         "--glob", GLOB,
         "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS),
