@@ -22,6 +22,10 @@ def on_nav(nav, config, files):
     return site.prerender(nav, config, files)
 
 
+def on_page_read_source(page, config):
+    return site.page_source(page)
+
+
 def on_page_markdown(markdown, page, config, files):
     return site.prepare_page(markdown, page)
 

@@ -35,8 +35,15 @@ def digest(*parts: Any) -> str:
     them). Callers sort sets first: their order changes from one process to the next."""
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
-        hasher.update(len(data).to_bytes(8, "little"))
+        # Long texts (pages) are hashed as they are, without repr's escaped copy; the kind byte
+        # keeps "x" and b"x" and repr("x") apart.
+        if isinstance(part, bytes):
+            kind, data = b"b", part
+        elif isinstance(part, str):
+            kind, data = b"s", part.encode("utf-8", "surrogatepass")
+        else:
+            kind, data = b"r", repr(part).encode("utf-8", "surrogatepass")
+        hasher.update(kind + len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()
 

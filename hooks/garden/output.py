@@ -15,17 +15,22 @@ that show something of it (its backlinks' targets, its sequence, the lists it is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from markupsafe import Markup
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .cache import Cache, code_version, digest
 from .index import Garden
+from .parallel import cpu_count, forked_map
 from .render import stable
 from .trace import Trace, TracingGarden, post_fingerprint
 
@@ -46,9 +51,11 @@ class OutputMemo:
         self.cache = cache
         self.garden = garden
         self.salt = digest(code_version(), site_settings(config), theme_files(config), navigation(nav))
-        # Reusing output is only safe if nothing but the garden's hook post-processes it: another
-        # plugin's on_post_page would run a second time over HTML it had already changed.
-        self.enabled = cache.enabled and len(config.plugins.events["post_page"]) <= 1
+        # Output made earlier (or elsewhere) may stand in for a page only if nothing but the
+        # garden's hook post-processes it: another plugin's on_post_page would run a second time
+        # over HTML it had already changed.
+        self.parallel = len(config.plugins.events["post_page"]) <= 1
+        self.enabled = cache.enabled and self.parallel
         self.tracing = TracingGarden(garden)  # the templates' `garden`; its trace is per page
         self.keys: dict[str, str] = {}  # src_uri -> key of pages whose output is to be kept
         self.reused: dict[str, str] = {}  # src_uri -> cached output of pages served from the cache
@@ -67,6 +74,42 @@ class OutputMemo:
                 page.meta["template"] = CACHED_TEMPLATE
             else:
                 self.keys[src_uri] = key
+
+    def prerender(self, files: Files, config: MkDocsConfig, nav: Navigation, env: Environment, serving: bool) -> int:
+        """Render, in forked workers, the templates of the pages not taken from the cache, as
+        MkDocs' `_build_page` would; MkDocs' pass then writes their output like a cached page's.
+        Drafts under `mkdocs serve` (which MkDocs marks as it builds them) stay with MkDocs."""
+        if not self.parallel:
+            return 0
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve if serving else InclusionLevel.is_included)
+        todo = {
+            file.src_uri: file.page
+            for file in doc_files
+            if file.page is not None and file.src_uri not in self.reused and not file.inclusion.is_excluded()
+        }
+
+        def work(chunk: Sequence[str]) -> list[tuple[str, str]]:
+            results = []
+            for src_uri in chunk:
+                page = todo[src_uri]
+                config._current_page = page
+                page.active = True
+                context = get_context(nav, doc_files, config, page)
+                template = env.get_template(page.meta.get("template", "main.html"))
+                context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+                output = config.plugins.on_post_page(template.render(context), page=page, config=config)
+                page.active = False
+                results.append((src_uri, output))
+            return results
+
+        count = 0
+        for results in forked_map(work, list(todo), cpu_count()):
+            for src_uri, output in results:
+                self.reused[src_uri] = output
+                self.keys.pop(src_uri, None)  # the worker kept it
+                todo[src_uri].meta["template"] = CACHED_TEMPLATE
+                count += 1
+        return count
 
     def key(self, page: Page) -> str:
         post = self.garden.post_for(Path(page.file.abs_src_path)) if page.file.abs_src_path else None

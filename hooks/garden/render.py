@@ -23,9 +23,7 @@ differently in a worker costs time, never correctness.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -33,18 +31,18 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from .cache import Cache, code_version, digest
 from .index import Garden
 from .markdown.context import rendering
+from .parallel import forked_map
 from .post import Post
 from .trace import Trace, TracingGarden, post_fingerprint
 
 KIND = "render"
-CHUNK = 16  # pages per task sent to a worker: few enough round trips, even enough shares
-MIN_POOL = 8  # fewer pages than this render faster here than a pool starts
+PostWork = Callable[[Post], Any]  # work done beside a post's rendering (linting)
 
 
 @dataclass
@@ -109,20 +107,39 @@ class RenderMemo:
         result.apply(page, files)
         result.trace.replay(self.garden, post)
 
-    def prerender(self, config: MkDocsConfig, files: Files, src_uris: list[str], jobs: int) -> None:
-        """Render `src_uris` in `jobs` forked workers, ahead of MkDocs' pass over the pages."""
-        if jobs < 2 or len(src_uris) < MIN_POOL or "fork" not in multiprocessing.get_all_start_methods():
-            return  # MkDocs' pass renders them one by one, as it would without the garden
-        chunks = [src_uris[i : i + CHUNK] for i in range(0, len(src_uris), CHUNK)]
-        global _worker_build
-        _worker_build = (config, files, self)  # inherited by the forked workers, not pickled
-        self.workers = jobs
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker) as pool:
-                for results in pool.imap_unordered(_render_chunk, chunks):
-                    self.prerendered.update(results)
-        finally:
-            _worker_build = None
+    def prerender(
+        self, config: MkDocsConfig, files: Files, src_uris: list[str], jobs: int, alongside: PostWork | None = None
+    ) -> dict[str, Any]:
+        """Render `src_uris` in `jobs` forked workers, ahead of MkDocs' pass over the pages.
+        Workers also run `alongside(post)` for each page's post (the build lints there), whose
+        answers are returned by src_uri."""
+
+        def work(chunk: Sequence[str]) -> list[tuple[str, str, Rendered, Any]]:
+            """MkDocs' steps for each page, as in `mkdocs.commands.build._populate_page`."""
+            results = []
+            for src_uri in chunk:
+                file = files.get_file_from_path(src_uri)
+                if file is None:
+                    continue
+                page = file.page or Page(None, file, config)
+                page.read_source(config)
+                page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+                post = self.garden.post_for(Path(file.abs_src_path)) if file.abs_src_path else None
+                key = self.key(page, post)
+                result = render_page(page, config, files, post, self.garden)
+                self.cache.put(KIND, key, result)
+                extra = alongside(post) if alongside is not None and post is not None else None
+                results.append((src_uri, key, result, extra))
+            return results
+
+        extras: dict[str, Any] = {}
+        for results in forked_map(work, src_uris, jobs):
+            self.workers = jobs
+            for src_uri, key, result, extra in results:
+                self.prerendered[key] = result
+                if alongside is not None:
+                    extras[src_uri] = extra
+        return extras
 
 
 def render_page(page: Page, config: MkDocsConfig, files: Files, post: Post | None, garden: Garden) -> Rendered:
@@ -216,45 +233,3 @@ def replay_logs(records: list[tuple[str, int, str]]) -> None:
     for name, level, message in records:
         logging.getLogger(name).log(level, message)
 
-
-# --------------------------------------------------------------------------------------------
-# The workers.
-
-_worker_build: tuple[MkDocsConfig, Files, RenderMemo] | None = None
-
-
-def _quiet_worker() -> None:
-    """Workers say nothing themselves: what their pages log is sent back and said by MkDocs' pass."""
-    for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
-        for handler in list(logger.handlers):
-            logger.removeHandler(handler)
-
-
-def _render_chunk(src_uris: list[str]) -> list[tuple[str, Rendered]]:
-    """MkDocs' steps for each page, as in `mkdocs.commands.build._populate_page`."""
-    assert _worker_build is not None
-    config, files, memo = _worker_build
-    results = []
-    for src_uri in src_uris:
-        file: File | None = files.get_file_from_path(src_uri)
-        if file is None:
-            continue
-        page = file.page or Page(None, file, config)
-        page.read_source(config)
-        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        post = memo.garden.post_for(Path(file.abs_src_path)) if file.abs_src_path else None
-        key = memo.key(page, post)
-        result = render_page(page, config, files, post, memo.garden)
-        memo.cache.put(KIND, key, result)
-        results.append((key, result))
-    return results
-
-
-def cpu_count() -> int:
-    """CPUs this process may use (`GARDEN_JOBS` overrides; 1 renders without a pool)."""
-    if jobs := os.environ.get("GARDEN_JOBS", "").strip():
-        try:
-            return max(1, int(jobs))
-        except ValueError:
-            pass
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -33,7 +33,6 @@ and 176 s with Pagefind instead). Any failure (no binary, a crash, a timeout) is
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -79,12 +78,12 @@ class SearchIndexReport:
         return f"search: indexed {self.pages} page{'s' * (self.pages != 1)} with Pagefind in {self.seconds:.2f} s"
 
 
-def index_site(config: MkDocsConfig, cache: Cache, *, background: bool = False) -> None:
+def index_site(config: MkDocsConfig, cache: Cache, pages: str | None = None, *, background: bool = False) -> None:
     """The hook's entry (on_post_build, after the garden's redirect pages are written): give the
     built site its search index and turn any failure into a warning.
 
-    The index depends only on the pages Pagefind reads, so it is cached under their digest: a
-    rebuild that changed no page's text copies the last index. `background` (under `mkdocs
+    The index depends only on the pages Pagefind reads, so it is cached under `pages`, their
+    digest (None: read them to find out): a rebuild that changed no page copies the last index. `background` (under `mkdocs
     serve`) indexes in a thread, so the browser reloads the edited page without waiting; the
     search box catches up a few seconds later."""
     material_search = config.plugins.get("material/search") or config.plugins.get("search")
@@ -95,7 +94,7 @@ def index_site(config: MkDocsConfig, cache: Cache, *, background: bool = False) 
         )
         return
     site_dir = Path(config.site_dir)
-    folder = cache.folder("search", index_key(site_dir))
+    folder = cache.folder("search", index_key(site_dir, pages)) if cache.enabled else None
     if folder is not None and (folder / "pagefind-entry.json").exists():
         install(folder, site_dir / BUNDLE)
         log.info("search: no page changed, so the index is the last build's")
@@ -132,13 +131,12 @@ def _index(site_dir: Path, folder: Path | None, generation: int) -> None:
             install(folder, site_dir / BUNDLE)
 
 
-def index_key(site_dir: Path) -> str:
-    """The digest of what Pagefind reads: the pages it indexes, its version and settings."""
-    pages = sorted(site_dir.glob(GLOB))
-    return digest(
-        code_version(), ROOT_SELECTOR, GLOB, EXCLUDE_SELECTORS,
-        [(page.relative_to(site_dir).as_posix(), hashlib.blake2b(page.read_bytes()).digest()) for page in pages],
-    )  # fmt: skip
+def index_key(site_dir: Path, pages: str | None) -> str:
+    """The digest of what Pagefind reads (the pages it indexes), its version and settings."""
+    if pages is None:
+        found = sorted(site_dir.glob(GLOB))
+        pages = digest([(page.relative_to(site_dir).as_posix(), page.read_bytes()) for page in found])
+    return digest(code_version(), ROOT_SELECTOR, GLOB, EXCLUDE_SELECTORS, pages)
 
 
 def install(folder: Path, bundle: Path) -> None:

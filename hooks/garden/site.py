@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
@@ -27,11 +29,13 @@ from .feed import write_feed
 from .index import Garden, tag_slug
 from .lint import lint_garden
 from .markdown.context import set_page
+from .markdown.callouts import KNOWN_TYPES
 from .memo import post_linter, post_reader
 from .output import OutputMemo
 from .post import Post
 from .redirects import write_redirects
-from .render import RenderMemo, cpu_count
+from .parallel import cpu_count
+from .render import RenderMemo
 
 log = get_plugin_logger("garden")  # its warnings count under `mkdocs build --strict`
 
@@ -43,6 +47,8 @@ class GardenSite:
         self.cache = Cache(None)  # kept between the rebuilds of `mkdocs serve`
         self.sources: dict[str, str] = {}  # each post file's source digest, by path
         self.nav: Navigation | None = None
+        self.files: Files | None = None
+        self.written: dict[str, str] = {}  # each page's output digest, by its path in the site
         self.renders: RenderMemo | None = None
         self.outputs: OutputMemo | None = None
 
@@ -51,7 +57,8 @@ class GardenSite:
         self.serving = command == "serve"
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.garden = self.nav = self.renders = self.outputs = None
+        self.garden = self.nav = self.files = self.renders = self.outputs = None
+        self.written = {}
         cache = Cache.beside(Path(config.config_file_path).parent, remember=self.serving)
         if cache.root != self.cache.root:
             self.cache = cache
@@ -67,8 +74,6 @@ class GardenSite:
         self.sources = {}
         self.garden = garden = Garden.load(Path(config.docs_dir), sources, read=post_reader(self.cache, self.sources))
         garden.drafts_visible = self.serving
-        settings = GardenConfig.from_mapping(config, Path(config.config_file_path).parent)
-        report(lint_garden(garden, settings.callout_types, lint=post_linter(self.cache)))
         for path, file in sources.items():
             post = garden.post_for(path)
             if post is None:
@@ -89,7 +94,7 @@ class GardenSite:
         """Render, in parallel, the posts whose source changed since the last build (all of
         them, the first time): MkDocs' pass over the pages then finds them in the memo."""
         assert self.garden is not None
-        self.nav = nav
+        self.nav, self.files = nav, files
         self.renders = RenderMemo(self.cache, self.garden, config, files)
         last = self.cache.get("manifest", self.manifest_key(config)) or {}
         changed = [
@@ -97,8 +102,33 @@ class GardenSite:
             for post in self.garden.posts
             if self.sources.get(str(post.path)) != last.get(str(post.path)) and (self.serving or not post.is_draft)
         ]
-        self.renders.prerender(config, files, changed, cpu_count())
+        settings = GardenConfig.from_mapping(config, Path(config.config_file_path).parent)
+        known = KNOWN_TYPES | settings.callout_types
+        cached_lint = post_linter(self.cache)
+        # Workers lint the posts they render; the rest are linted here, most from the cache.
+        start = time.perf_counter()
+        linted = self.renders.prerender(config, files, changed, cpu_count(), lambda post: cached_lint(post, known, self.garden))
+        if self.renders.workers:
+            log.info(f"Markdown: {len(changed)} changed pages converted in {self.renders.workers} processes in {time.perf_counter() - start:.2f} s")
+
+        def lint(post: Post, callout_types: frozenset[str], garden: Garden) -> list[GardenError]:
+            found = linted.pop(post.src_uri, None)
+            return found if found is not None else cached_lint(post, callout_types, garden)
+
+        report(lint_garden(self.garden, known, lint=lint))
         return nav
+
+    def page_source(self, page: Page) -> str | None:
+        """A post's Markdown, from the post model: its frontmatter was parsed once already.
+
+        MkDocs would parse the YAML again for `page.meta`, which `prepare_page` replaces with
+        the post model's anyway; an empty frontmatter block keeps MkDocs' own reading of the
+        rest (it strips it, and does not look for MultiMarkdown metadata). Files without
+        frontmatter are left to MkDocs."""
+        post = self.post_of(page)
+        if post is None or post.body_line == 1:
+            return None
+        return "---\n{}\n---\n" + post.body.replace("\r\n", "\n").replace("\r", "\n")
 
     def prepare_page(self, markdown: str, page: Page) -> str:
         """Give the page the post model's normalised frontmatter, and the extensions its post."""
@@ -120,11 +150,19 @@ class GardenSite:
         assert self.garden is not None and self.nav is not None
         self.outputs = OutputMemo(self.cache, self.garden, config, self.nav)
         self.outputs.choose([file.page for file in files.documentation_pages() if file.page and file.page.content is not None])
+        if self.cache.enabled and env.bytecode_cache is None:
+            # Compiled templates: compiling Material's costs more than a cached rebuild renders.
+            folder = self.cache.folder("jinja", jinja2.__version__)
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         env.filters["garden_date"] = human_date
         env.filters["tag_url"] = lambda tag: f"tags/{tag_slug(tag)}/"
         env.globals["garden"] = self.outputs.tracing
         env.globals["garden_serving"] = self.serving
         env.globals["garden_cached_html"] = self.outputs.cached_html
+        start = time.perf_counter()
+        if count := self.outputs.prerender(files, config, self.nav, env, self.serving):
+            log.info(f"templates: {count} pages rendered in {cpu_count()} processes in {time.perf_counter() - start:.2f} s")
         return env
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
@@ -134,16 +172,18 @@ class GardenSite:
         return context
 
     def keep_page(self, output: str, page: Page) -> str:
+        """Every page's output, as written: kept for the next build, and noted for the search
+        index, which changes only when some page does."""
         if self.outputs is not None:
             self.outputs.keep(page, output)
+        self.written[page.file.dest_uri] = digest(output)
         return output
 
     def finish(self, config: MkDocsConfig) -> None:
         set_page(None)
         if self.renders is not None:
             renders = self.renders
-            workers = f" in {renders.workers} processes" if renders.workers else ""
-            log.info(f"Markdown: converted {renders.rendered} pages{workers}, took {renders.reused} from the cache")
+            log.info(f"Markdown: converted {renders.rendered} pages, took {renders.reused} from the cache")
             self.cache.put("manifest", self.manifest_key(config), self.sources)
         if self.garden is not None:
             report(write_redirects(self.garden, Path(config.site_dir), config.site_url, drafts=self.serving))
@@ -151,7 +191,17 @@ class GardenSite:
                 write_feed(self.garden, Path(config.site_dir), config.site_url, config.site_name, config.site_description)
             else:
                 log.warning("no feed written: set `site_url` in mkdocs.yml, since a feed needs absolute links")
-        search.index_site(config, self.cache, background=self.serving)
+        search.index_site(config, self.cache, self.pages_digest(config), background=self.serving)
+
+    def pages_digest(self, config: MkDocsConfig) -> str | None:
+        """The digest of every page in the built site: the garden's pages as written, and its
+        alias redirects; None when an HTML file came from elsewhere (a theme or content file)."""
+        if self.garden is None or self.files is None:
+            return None
+        if any(f.dest_uri.endswith(".html") and not f.is_documentation_page() for f in self.files):
+            return None
+        redirects = sorted((alias, post.url) for alias, post in self.garden.redirects.items())
+        return digest(sorted(self.written.items()), redirects, config.site_url)
 
     def manifest_key(self, config: MkDocsConfig) -> str:
         """Where the source digests of this project's last build (or serve) are kept."""
