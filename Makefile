@@ -22,8 +22,9 @@ $(STAMP): pyproject.toml constraints.txt
 serve: install
 	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
 
+# NO_CACHE=1 builds without the build cache (.cache/garden/), as `garden build --no-cache` does.
 build: install
-	$(BIN)/mkdocs build --strict
+	GARDEN_NO_CACHE=$(NO_CACHE) $(BIN)/mkdocs build --strict
 
 test: install chromium
 	$(BIN)/python -m pytest

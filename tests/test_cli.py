@@ -68,3 +68,27 @@ def test_check_skips_markdown_files_outside_the_content_folder(tmp_path):
     assert result.returncode == 0, result.stdout
     assert "garden: skipped README.md: not in the content folder content" in result.stderr
     assert "checked 1 post: no problems" in result.stderr
+
+
+def test_build_uses_the_cache_and_no_cache_leaves_it_alone(tmp_path):
+    """`garden build` is `mkdocs build --strict`; the second build takes its pages from the
+    cache beside mkdocs.yml, and `--no-cache` neither reads nor writes it."""
+    from conftest import write_project
+
+    write_project(tmp_path, {"index.md": post("Home", "Welcome.\n"), "essay.md": post("An essay", permalink="essay")})
+    first = garden("build", "--no-cache", "-d", str(tmp_path / "site"), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "site/essay/index.html").is_file()
+    assert not (tmp_path / ".cache").exists()
+    garden("build", "-d", str(tmp_path / "site"), cwd=tmp_path)
+    again = garden("build", "-d", str(tmp_path / "site"), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "Markdown: converted 0 pages, took" in again.stderr
+    assert (tmp_path / ".cache/garden").is_dir()
+
+
+def test_build_without_a_config_says_where_it_looked(tmp_path):
+    result = garden("build", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "mkdocs.yml: no such file (run this in the folder of mkdocs.yml, or pass -f PATH)" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,6 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the site's MkDocs configuration, to find the content folder (default: mkdocs.yml)",
     )
     check.set_defaults(run=run_check)
+
+    build = commands.add_parser(
+        "build",
+        help="build the site (mkdocs build --strict), with or without the build cache",
+        description="Build the site into site/ with `mkdocs build --strict`. Builds reuse what "
+        "earlier builds worked out (rendered pages, the search index), kept in .cache/garden/ beside "
+        "mkdocs.yml and checked against every source and setting they depend on; --no-cache builds "
+        "everything afresh without reading or writing it. `make clean` deletes the cache.",
+    )
+    build.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
+    build.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"), help="the site's MkDocs configuration (default: mkdocs.yml)")
+    build.add_argument("--site-dir", "-d", type=Path, help="where to build (default: site_dir of mkdocs.yml)")
+    build.set_defaults(run=run_build)
     links.add_commands(commands)
     authoring.add_commands(commands)
     return parser
@@ -90,6 +105,19 @@ def run_check(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if errors else 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """MkDocs' own build, in a child process so its exit status and messages are MkDocs' own."""
+    if not args.config_file.is_file():
+        raise GardenError(args.config_file, None, "no such file", "run this in the folder of mkdocs.yml, or pass -f PATH")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(args.config_file)]
+    if args.site_dir is not None:
+        command += ["--site-dir", str(args.site_dir)]
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if args.no_cache:
+        environment["GARDEN_NO_CACHE"] = "1"
+    return subprocess.run(command, env=environment).returncode
 
 
 def format_finding(finding: GardenError) -> str:

@@ -111,6 +111,16 @@ class OutputMemo:
                 count += 1
         return count
 
+    def all_outputs(self, files: Files) -> dict[str, str] | None:
+        """Every built page's HTML by its path in the site, if all are known before MkDocs'
+        pass (from the cache or the workers); None if MkDocs will render some itself."""
+        outputs = {}
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+            if file.src_uri not in self.reused:
+                return None
+            outputs[file.dest_uri] = self.reused[file.src_uri]
+        return outputs
+
     def key(self, page: Page) -> str:
         post = self.garden.post_for(Path(page.file.abs_src_path)) if page.file.abs_src_path else None
         return digest(

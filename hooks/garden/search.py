@@ -36,6 +36,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -78,57 +79,128 @@ class SearchIndexReport:
         return f"search: indexed {self.pages} page{'s' * (self.pages != 1)} with Pagefind in {self.seconds:.2f} s"
 
 
-def index_site(config: MkDocsConfig, cache: Cache, pages: str | None = None, *, background: bool = False) -> None:
+def index_site(
+    config: MkDocsConfig, cache: Cache, pages: str | None = None, *, background: bool = False, early: EarlyIndex | None = None
+) -> None:
     """The hook's entry (on_post_build, after the garden's redirect pages are written): give the
     built site its search index and turn any failure into a warning.
 
     The index depends only on the pages Pagefind reads, so it is cached under `pages`, their
-    digest (None: read them to find out): a rebuild that changed no page copies the last index. `background` (under `mkdocs
-    serve`) indexes in a thread, so the browser reloads the edited page without waiting; the
-    search box catches up a few seconds later."""
-    material_search = config.plugins.get("material/search") or config.plugins.get("search")
-    if material_search is not None and getattr(material_search.config, "enabled", True):
-        log.warning(
-            "search: Material's search plugin is on, so Pagefind was not run: "
-            "remove `- search` from `plugins` in mkdocs.yml"
-        )
+    digest (None: read them to find out): a rebuild that changed no page copies the last index.
+    `early` is an index started before MkDocs wrote the site (`start_early`), used if it was made
+    from these very pages. `background` (under `mkdocs serve`) indexes in a thread, so the
+    browser reloads the edited page without waiting; the search box catches up a little later."""
+    if material_search_on(config):
         return
     site_dir = Path(config.site_dir)
+    if early is not None:
+        try:
+            bundle = early.finish()
+            if early.pages == pages:
+                if bundle is not None:  # else Pagefind failed, and said why
+                    install(bundle, site_dir / BUNDLE)
+                return
+        finally:
+            early.close()
     folder = cache.folder("search", index_key(site_dir, pages)) if cache.enabled else None
     if folder is not None and (folder / "pagefind-entry.json").exists():
         install(folder, site_dir / BUNDLE)
         log.info("search: no page changed, so the index is the last build's")
         return
+    if background:
+        threading.Thread(target=_index, args=(site_dir, folder, _generation, True), daemon=True).start()
+    elif (bundle := _index(site_dir, folder, _generation)) is not None and folder is not None:
+        install(bundle, site_dir / BUNDLE)
+
+
+class EarlyIndex:
+    """Pagefind started as soon as every page's HTML is known, on a copy of just those pages, so
+    that it indexes while MkDocs writes the site (the pages are all Pagefind reads: alias
+    redirects have no article). `index_site` takes its result if the site has the same pages."""
+
+    def __init__(self, cache: Cache, pages: str, outputs: dict[str, str]) -> None:
+        self.pages = pages
+        self.staging = Path(tempfile.mkdtemp(prefix="garden-search-"))
+        folder = cache.folder("search", index_key(self.staging, pages)) if cache.enabled else None
+        self.bundle: Path | None = None
+        self._thread = threading.Thread(target=self._run, args=(folder, outputs, _generation), daemon=True)
+        self._thread.start()
+
+    def _run(self, folder: Path | None, outputs: dict[str, str], generation: int) -> None:
+        if folder is not None and (folder / "pagefind-entry.json").exists():
+            self.bundle = folder
+            log.info("search: no page changed, so the index is the last build's")
+            return
+        for dest_uri, html in outputs.items():
+            path = self.staging / dest_uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes it
+        self.bundle = _index(self.staging, folder, generation)
+
+    def finish(self) -> Path | None:
+        """Wait for the index; its folder, or None if Pagefind failed (it said why)."""
+        self._thread.join()
+        return self.bundle
+
+    def close(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def start_early(config: MkDocsConfig, cache: Cache, pages: str, outputs: dict[str, str]) -> EarlyIndex | None:
+    return None if material_search_on(config, quiet=True) else EarlyIndex(cache, pages, outputs)
+
+
+def material_search_on(config: MkDocsConfig, *, quiet: bool = False) -> bool:
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    if plugin is None or not getattr(plugin.config, "enabled", True):
+        return False
+    if not quiet:
+        log.warning("search: Material's search plugin is on, so Pagefind was not run: remove `- search` from `plugins` in mkdocs.yml")
+    return True
+
+
+_generation = 0  # counts builds: a background run whose build was followed by another gives up
+DEBOUNCE = 1.0  # seconds a background run waits, in case the author saves again at once
+
+
+def new_build() -> None:
+    """A build is starting (and, under `mkdocs serve`, about to empty the site folder)."""
     global _generation
     _generation += 1
+
+
+def _index(site_dir: Path, folder: Path | None, generation: int, background: bool = False) -> Path | None:
+    """Index `site_dir` into `folder` of the cache (into `site_dir/pagefind/` without a cache);
+    returns where the index is, or None. In the background the run waits a moment, is niced,
+    installs its index itself, and gives up if another build began: that build emptied the
+    site folder under it, and will index the site itself."""
     if background:
-        threading.Thread(target=_index, args=(site_dir, folder, _generation), daemon=True).start()
-    else:
-        _index(site_dir, folder, _generation)
-
-
-_generation = 0  # the latest indexing run: an older background run must not install its index
-
-
-def _index(site_dir: Path, folder: Path | None, generation: int) -> None:
-    """Index `site_dir` into `folder` of the cache (when there is one), then install it."""
+        time.sleep(DEBOUNCE)
+        if generation != _generation:
+            return None
     output = site_dir / BUNDLE if folder is None else folder.with_name(f".{folder.name}.{os.getpid()}.{generation}")
     try:
-        report = write_search_index(site_dir, output)
+        report = write_search_index(site_dir, output, nice=background)
     except SearchIndexError as error:
-        log.warning(f"search: {error}")
-        return
+        if generation == _generation:
+            log.warning(f"search: {error}")
+        return None
     finally:
         if folder is not None and output.exists() and not (output / "pagefind-entry.json").exists():
             shutil.rmtree(output, ignore_errors=True)
+    if generation != _generation:
+        shutil.rmtree(output, ignore_errors=True)  # indexed a site that changed under it
+        return None
     log.info(str(report))
-    if folder is not None:
-        try:
-            output.rename(folder)  # whole or not at all: a killed build leaves no half index
-        except OSError:
-            shutil.rmtree(output, ignore_errors=True)  # another build stored the same index first
-        if generation == _generation:
-            install(folder, site_dir / BUNDLE)
+    if folder is None:
+        return output
+    try:
+        output.rename(folder)  # whole or not at all: a killed build leaves no half index
+    except OSError:
+        shutil.rmtree(output, ignore_errors=True)  # another build stored the same index first
+    if background:
+        install(folder, site_dir / BUNDLE)
+    return folder
 
 
 def index_key(site_dir: Path, pages: str | None) -> str:
@@ -153,9 +225,9 @@ def _link_or_copy(source: str, destination: str) -> None:
         shutil.copy2(source, destination)
 
 
-def write_search_index(site_dir: Path, output: Path | None = None) -> SearchIndexReport:
+def write_search_index(site_dir: Path, output: Path | None = None, *, nice: bool = False) -> SearchIndexReport:
     """Run Pagefind over `site_dir`, writing the index and its scripts to `output` (by default
-    `site_dir/pagefind/`)."""
+    `site_dir/pagefind/`); `nice`: at low priority, behind the next rebuild."""
     executable = pagefind_executable()
     bundle = output or site_dir / BUNDLE
     if (bundle / "pagefind-entry.json").exists():
@@ -169,6 +241,8 @@ def write_search_index(site_dir: Path, output: Path | None = None) -> SearchInde
         "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS),
         "--quiet",
     ]  # fmt: skip
+    if nice and (renice := shutil.which("nice")):
+        command = [renice, "-n", "10", *command]
     start = time.perf_counter()
     try:
         # cwd: Pagefind reads a pagefind.yml/.toml/.json from its working folder; the site has none.

@@ -51,13 +51,15 @@ class GardenSite:
         self.written: dict[str, str] = {}  # each page's output digest, by its path in the site
         self.renders: RenderMemo | None = None
         self.outputs: OutputMemo | None = None
+        self.search: search.EarlyIndex | None = None
 
     def start(self, command: str) -> None:
         """Drafts are previewed under `mkdocs serve` and left out of every other build."""
         self.serving = command == "serve"
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.garden = self.nav = self.files = self.renders = self.outputs = None
+        search.new_build()
+        self.garden = self.nav = self.files = self.renders = self.outputs = self.search = None
         self.written = {}
         cache = Cache.beside(Path(config.config_file_path).parent, remember=self.serving)
         if cache.root != self.cache.root:
@@ -163,6 +165,9 @@ class GardenSite:
         start = time.perf_counter()
         if count := self.outputs.prerender(files, config, self.nav, env, self.serving):
             log.info(f"templates: {count} pages rendered in {cpu_count()} processes in {time.perf_counter() - start:.2f} s")
+        if not self.serving and (outputs := self.outputs.all_outputs(files)) is not None:
+            # Every page's HTML is known before MkDocs writes any: Pagefind can start now.
+            self.search = search.start_early(config, self.cache, self.pages_digest(config, outputs), outputs)
         return env
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
@@ -191,17 +196,19 @@ class GardenSite:
                 write_feed(self.garden, Path(config.site_dir), config.site_url, config.site_name, config.site_description)
             else:
                 log.warning("no feed written: set `site_url` in mkdocs.yml, since a feed needs absolute links")
-        search.index_site(config, self.cache, self.pages_digest(config), background=self.serving)
+        search.index_site(config, self.cache, self.pages_digest(config), background=self.serving, early=self.search)
 
-    def pages_digest(self, config: MkDocsConfig) -> str | None:
-        """The digest of every page in the built site: the garden's pages as written, and its
-        alias redirects; None when an HTML file came from elsewhere (a theme or content file)."""
+    def pages_digest(self, config: MkDocsConfig, outputs: dict[str, str] | None = None) -> str | None:
+        """The digest of every page in the built site: the garden's pages (as written, or as
+        they will be: `outputs`), and its alias redirects; None when an HTML file came from
+        elsewhere (a theme or content file)."""
         if self.garden is None or self.files is None:
             return None
         if any(f.dest_uri.endswith(".html") and not f.is_documentation_page() for f in self.files):
             return None
+        written = self.written if outputs is None else {dest: digest(html) for dest, html in outputs.items()}
         redirects = sorted((alias, post.url) for alias, post in self.garden.redirects.items())
-        return digest(sorted(self.written.items()), redirects, config.site_url)
+        return digest(sorted(written.items()), redirects, config.site_url)
 
     def manifest_key(self, config: MkDocsConfig) -> str:
         """Where the source digests of this project's last build (or serve) are kept."""
