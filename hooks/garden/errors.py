@@ -27,6 +27,11 @@ class GardenError(Exception):
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" + (f" ({self.hint})" if self.hint else "")
 
+    def __reduce__(self):
+        # Exception pickles its `args`, which a dataclass leaves empty: findings travel from the
+        # build's worker processes and live in its cache.
+        return (type(self), (self.path, self.line, self.message, self.hint, self.column, self.severity))
+
 
 class InvalidPost(Exception):
     """Every problem found in one post, so the author can fix them in one go."""
@@ -34,6 +39,9 @@ class InvalidPost(Exception):
     def __init__(self, errors: list[GardenError]):
         super().__init__("\n".join(map(str, errors)))
         self.errors = errors
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
 
 
 def display_path(path: Path) -> str:

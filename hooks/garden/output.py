@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page
 from .cache import Cache, code_version, digest
 from .index import Garden
 from .parallel import cpu_count, forked_map
-from .render import stable
+from .render import plugin_settings, stable
 from .trace import Trace, TracingGarden, post_fingerprint
 
 KIND = "page"
@@ -150,8 +150,8 @@ class OutputMemo:
 
 def site_settings(config: MkDocsConfig) -> Any:
     """Everything in the config a template may read, minus where this build writes to."""
-    settings = {key: value for key, value in config.items() if key not in ("site_dir", "plugins", "theme")}
-    settings["plugins"] = [name for name in config["plugins"]]
+    settings = {key: value for key, value in config.items() if key not in ("site_dir", "config_file_path", "plugins", "theme")}
+    settings["plugins"] = plugin_settings(config)
     settings["theme"] = dict(config["theme"].items())
     return stable(settings)
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -29,16 +31,22 @@ def forked_map(work: Callable[[Sequence[T]], Any], items: Sequence[T], jobs: int
         return
     global _work
     _work = work  # inherited by the forked workers: closures need not be picklable
+    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet) as pool:
-            yield from pool.imap_unordered(_run, [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)])
+        # concurrent.futures rather than multiprocessing.Pool: a worker that dies (killed, out of
+        # memory) fails the build with BrokenProcessPool instead of leaving it waiting forever.
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_quiet) as pool:
+            for done in as_completed([pool.submit(_run, chunk) for chunk in chunks]):
+                yield pickle.loads(done.result())
     finally:
         _work = None
 
 
-def _run(chunk: Sequence[Any]) -> Any:
+def _run(chunk: Sequence[Any]) -> bytes:
+    """The work's result, pickled here: a result that cannot be pickled fails in the worker, with
+    its traceback, and one that cannot be unpickled fails in the build's own thread."""
     assert _work is not None
-    return _work(chunk)
+    return pickle.dumps(_work(chunk), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _quiet() -> None:

@@ -77,7 +77,10 @@ class RenderMemo:
         self.cache = cache
         self.garden = garden
         self.files = files
-        self.salt = digest(code_version(), build_settings(config), garden.drafts_visible, other_files(files, garden))
+        # Not `mkdocs serve` or build: converting Markdown does not depend on it (drafts are in
+        # `files` either way), so a preview starts from what the last build rendered.
+        self.salt = digest(code_version(), build_settings(config), other_files(files, garden, generated=False))
+        self.generated = other_files(files, garden, generated=True)
         self.prerendered: dict[str, Rendered] = {}  # results sent back by the workers
         # What Markdown asks (titles, anchors, addresses) is settled before pages render.
         self.answers: dict[tuple, Any] = {}
@@ -88,7 +91,10 @@ class RenderMemo:
         page.render = partial(self.render, page)  # type: ignore[method-assign]
 
     def key(self, page: Page, post: Post | None) -> str:
-        return digest(self.salt, page.file.src_uri, page.file.url, page.markdown, post and post_fingerprint(post))
+        # Pages the build generates (a page per tag) come and go with the tags posts use; only a
+        # page whose Markdown could link to one (`tags/…`) depends on which exist.
+        generated = self.generated if "tags/" in page.markdown else None
+        return digest(self.salt, page.file.src_uri, page.file.url, page.markdown, generated, post and post_fingerprint(post))
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         post = self.garden.post_for(Path(page.file.abs_src_path)) if page.file.abs_src_path else None
@@ -175,15 +181,27 @@ def build_settings(config: MkDocsConfig) -> Any:
             config["mdx_configs"],
             config["use_directory_urls"],
             dict(config["validation"]),
-            [name for name in config["plugins"]],
+            plugin_settings(config),
         ]
     )
 
 
-def other_files(files: Files, garden: Garden) -> str:
-    """The site's files that are not posts (images, generated pages…), which links may point
-    at: posts are followed one by one through the trace instead."""
-    return digest(sorted((f.src_uri, f.url) for f in files if f.abs_src_path is None or garden.post_for(Path(f.abs_src_path)) is None))
+def plugin_settings(config: MkDocsConfig) -> dict[str, Any]:
+    """Each plugin's name and settings (hooks have none)."""
+    return {name: dict(getattr(plugin, "config", None) or {}) for name, plugin in config["plugins"].items()}
+
+
+def other_files(files: Files, garden: Garden, *, generated: bool) -> str:
+    """The site's files that are not posts, which links may point at (posts are followed one by
+    one through the trace instead): those on disk (images, assets…), or those the build
+    generates (`generated`)."""
+    return digest(
+        sorted(
+            (f.src_uri, f.url)
+            for f in files
+            if (f.abs_src_path is None) == generated and (f.abs_src_path is None or garden.post_for(Path(f.abs_src_path)) is None)
+        )
+    )
 
 
 def stable(value: Any) -> Any:

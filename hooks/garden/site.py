@@ -212,7 +212,7 @@ class GardenSite:
 
     def manifest_key(self, config: MkDocsConfig) -> str:
         """Where the source digests of this project's last build (or serve) are kept."""
-        return digest(config.config_file_path, config.docs_dir, self.serving)
+        return digest(str(Path(config.config_file_path).resolve()), config.docs_dir)  # `-f` may be relative
 
     def post_of(self, page: Page) -> Post | None:
         if self.garden is None or page.file.abs_src_path is None:
