@@ -73,7 +73,7 @@ class Cache:
         self.root = root  # None: nothing is read or written, every lookup misses
         # Keeping values in memory too pays under `mkdocs serve` only; a build reads each once.
         self.remember = remember
-        self._memory: dict[tuple[str, str], Any] = {}
+        self._memory: dict[tuple[str, str], bytes] = {}
 
     @classmethod
     def beside(cls, config_dir: Path, *, remember: bool = False) -> Cache:
@@ -90,30 +90,34 @@ class Cache:
     def get(self, kind: str, key: str) -> Any | None:
         if self.root is None:
             return None
-        if (kind, key) in self._memory:
-            return self._memory[(kind, key)]
+        # Kept pickled, in memory too: each get is a fresh copy, which callers (and MkDocs
+        # plugins after them) may change without changing the cache.
+        data = self._memory.get((kind, key))
         try:
-            value = pickle.loads(self._path(kind, key).read_bytes())
+            if data is None:
+                data = self._path(kind, key).read_bytes()
+            value = pickle.loads(data)
         except FileNotFoundError:
             return None
         except Exception:  # noqa: BLE001 - a damaged or foreign entry is a miss; it is rewritten
             return None
         if self.remember:
-            self._memory[(kind, key)] = value
+            self._memory[(kind, key)] = data
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.root is None:
             return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         if self.remember:
-            self._memory[(kind, key)] = value
+            self._memory[(kind, key)] = data
         path = self._path(kind, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         # A temporary file renamed into place: readers see the old entry or the whole new one.
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as file:
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+                file.write(data)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

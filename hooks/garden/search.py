@@ -33,6 +33,7 @@ and 176 s with Pagefind instead). Any failure (no binary, a crash, a timeout) is
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -96,15 +97,13 @@ def index_site(
     if early is not None:
         try:
             bundle = early.finish()
-            if early.pages == pages:
-                if bundle is not None:  # else Pagefind failed, and said why
-                    install(bundle, site_dir / BUNDLE)
+            # No index: Pagefind failed, and said why. A damaged cached one: index afresh below.
+            if early.pages == pages and (bundle is None or install(bundle, site_dir / BUNDLE)):
                 return
         finally:
             early.close()
     folder = cache.folder("search", index_key(site_dir, pages)) if cache.enabled else None
-    if folder is not None and (folder / "pagefind-entry.json").exists():
-        install(folder, site_dir / BUNDLE)
+    if folder is not None and sealed(folder) and install(folder, site_dir / BUNDLE):
         log.info("search: no page changed, so the index is the last build's")
         return
     if background:
@@ -127,7 +126,7 @@ class EarlyIndex:
         self._thread.start()
 
     def _run(self, folder: Path | None, outputs: dict[str, str], generation: int) -> None:
-        if folder is not None and (folder / "pagefind-entry.json").exists():
+        if folder is not None and sealed(folder):
             self.bundle = folder
             log.info("search: no page changed, so the index is the last build's")
             return
@@ -194,6 +193,7 @@ def _index(site_dir: Path, folder: Path | None, generation: int, background: boo
     log.info(str(report))
     if folder is None:
         return output
+    seal(output)
     try:
         output.rename(folder)  # whole or not at all: a killed build leaves no half index
     except OSError:
@@ -211,18 +211,43 @@ def index_key(site_dir: Path, pages: str | None) -> str:
     return digest(code_version(), ROOT_SELECTOR, GLOB, EXCLUDE_SELECTORS, pages)
 
 
-def install(folder: Path, bundle: Path) -> None:
-    """Put a cached index in the site: hard links where the file system allows, else copies."""
+SEAL = ".garden-files"  # in a cached index: each file's digest, checked whenever it is used
+
+
+def seal(folder: Path) -> None:
+    """Note the digest of each file of a finished index, before it goes into the cache."""
+    files = {p.relative_to(folder).as_posix(): digest(p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()}
+    (folder / SEAL).write_text(json.dumps(files), encoding="utf-8")
+
+
+def sealed(folder: Path) -> bool:
+    return (folder / SEAL).is_file()
+
+
+def install(folder: Path, bundle: Path) -> bool:
+    """Copy an index into the site. A cached (sealed) one is checked file by file as it is
+    copied; if any file differs from its seal, the cached index is deleted and False returned,
+    so that the caller indexes afresh. Copies, not hard links: the site is the author's to
+    post-process, and that must not reach back into the cache."""
     if bundle.exists():
         shutil.rmtree(bundle)
-    shutil.copytree(folder, bundle, copy_function=_link_or_copy)
-
-
-def _link_or_copy(source: str, destination: str) -> None:
+    if not sealed(folder):
+        shutil.copytree(folder, bundle)
+        return True
     try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copy2(source, destination)
+        files = json.loads((folder / SEAL).read_text(encoding="utf-8"))
+        for name, expected in files.items():
+            data = (folder / name).read_bytes()
+            if digest(data) != expected:
+                raise ValueError(name)
+            (bundle / name).parent.mkdir(parents=True, exist_ok=True)
+            (bundle / name).write_bytes(data)
+    except (OSError, ValueError, AttributeError):
+        shutil.rmtree(bundle, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        log.info("search: the cached index was damaged; indexing afresh")
+        return False
+    return True
 
 
 def write_search_index(site_dir: Path, output: Path | None = None, *, nice: bool = False) -> SearchIndexReport:
