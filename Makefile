@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 # --livereload is spelled out: with click >= 8.2, MkDocs 1.6 otherwise starts with reload off.
+# --dirty keeps the preview's folder between rebuilds, so only pages whose HTML changed are
+# written; the garden decides which (MkDocs' own --dirty would go by file times: see site.py).
 serve: install
-	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --livereload --dirty --dev-addr 127.0.0.1:8000
 
 # NO_CACHE=1 builds without the build cache (.cache/garden/), as `garden build --no-cache` does.
 build: install

@@ -7,7 +7,7 @@ site = GardenSite()
 
 
 def on_startup(command, dirty):
-    site.start(command)
+    site.start(command, dirty)
 
 
 def on_config(config):

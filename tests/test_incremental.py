@@ -394,7 +394,7 @@ def test_the_benchmark_corpus_builds_the_same_with_and_without_the_cache_through
 # copied to <copies>/<name>, less pagefind/, and "done <name>" is printed.
 SERVE_SCRIPT = textwrap.dedent(
     """
-    import logging, shutil, sys, threading
+    import logging, os, shutil, sys, threading
     from pathlib import Path
 
     import mkdocs.__main__ as cli
@@ -408,7 +408,8 @@ SERVE_SCRIPT = textwrap.dedent(
     serve_url = "http://127.0.0.1:8000/"
 
     config = load_config(config_file=config_file, site_dir=site_dir)
-    config.plugins.on_startup(command="serve", dirty=False)
+    dirty = bool(os.environ.get("SERVE_DIRTY"))  # `mkdocs serve --dirty`, as `make serve` runs it
+    config.plugins.on_startup(command="serve", dirty=dirty)
     first = True
     for line in sys.stdin:
         name = line.strip()
@@ -417,7 +418,7 @@ SERVE_SCRIPT = textwrap.dedent(
         first = False
         config.site_url = serve_url
         print(f"=== {name}", file=sys.stderr, flush=True)
-        build(config, serve_url=serve_url, dirty=False)
+        build(config, serve_url=serve_url, dirty=dirty)
         # Pagefind runs in a background thread under serve; let it finish so that it cannot
         # race the copy (its folder is left out of the comparison anyway).
         for thread in threading.enumerate():
@@ -484,13 +485,16 @@ def fresh_serve_build(script: Path, config: Path, work: Path, name: str) -> Buil
     return Built(folder / "copies" / name, result.stderr)
 
 
-def test_serve_rebuilds_match_a_fresh_serve_build_after_each_edit(tmp_path):
+@pytest.mark.parametrize("dirty", [False, True], ids=["serve", "serve --dirty"])
+def test_serve_rebuilds_match_a_fresh_serve_build_after_each_edit(tmp_path, dirty):
+    """Under `--dirty` the preview folder is kept and only changed pages are written: stale
+    files of deleted or renamed posts must go, and nothing may be left unwritten."""
     project = tmp_path / "project"
     config = sample_project(project)
     content = project / "content"
     script = tmp_path / "serve.py"
     script.write_text(SERVE_SCRIPT, encoding="utf-8")
-    server = Server(script, config, tmp_path, {"GARDEN_CACHE_DIR": str(tmp_path / "cache")})
+    server = Server(script, config, tmp_path, {"GARDEN_CACHE_DIR": str(tmp_path / "cache"), "SERVE_DIRTY": "1" * dirty})
     # Serve builds Pagefind's index in a background thread, after the pages: pagefind/ is left
     # out of the comparison (and out of the copies).
     skip = frozenset({"pagefind"})

@@ -12,7 +12,7 @@ import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .anchors import anchors_of
@@ -228,6 +228,7 @@ def markdown_files(content_dir: Path) -> list[Path]:
     )
 
 
+@lru_cache(maxsize=4096)  # asked for every tag of every post, by several lists and pages
 def tag_slug(tag: str) -> str:
     """The URL name of a tag's page: `tags/<slug>/`."""
     return slugify(tag) or "tag"

@@ -64,3 +64,15 @@ def write_redirects(garden: Garden, site_dir: Path, site_url: str | None, *, dra
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(redirect_page(target, canonical, post.title), encoding="utf-8")
     return problems
+
+
+def remove_redirects(site_dir: Path, aliases: list[str]) -> None:
+    """Delete the redirect pages an earlier build wrote at `aliases` (a build into a folder that
+    is not emptied first: `--dirty`), leaving any other file there alone."""
+    for alias in aliases:
+        page = site_dir / alias / "index.html"
+        try:
+            if page.read_text(encoding="utf-8").startswith(_PAGE[: _PAGE.index("{")]):
+                page.unlink()
+        except (OSError, UnicodeDecodeError):
+            continue

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,7 @@ from .markdown.callouts import KNOWN_TYPES
 from .memo import post_linter, post_reader
 from .output import OutputMemo
 from .post import Post
-from .redirects import write_redirects
+from .redirects import remove_redirects, write_redirects
 from .parallel import cpu_count
 from .render import RenderMemo
 
@@ -49,18 +51,32 @@ class GardenSite:
         self.nav: Navigation | None = None
         self.files: Files | None = None
         self.written: dict[str, str] = {}  # each page's output digest, by its path in the site
+        self.dirty = False
+        self.on_disk: dict[str, str] = {}  # under --dirty: what the last build left in the site
+        self.redirected: list[str] = []  # under --dirty: the aliases the last build redirected
+        self.unchanged: set[str] = set()  # src_uris of pages MkDocs may skip writing
         self.renders: RenderMemo | None = None
         self.outputs: OutputMemo | None = None
         self.search: search.EarlyIndex | None = None
 
-    def start(self, command: str) -> None:
-        """Drafts are previewed under `mkdocs serve` and left out of every other build."""
+    def start(self, command: str, dirty: bool = False) -> None:
+        """Drafts are previewed under `mkdocs serve` and left out of every other build.
+
+        `--dirty` (which `make serve` passes) keeps the site folder between builds, and MkDocs
+        then skips the pages whose `File.is_modified()` says so. MkDocs judges by file times,
+        which misses every page whose output changed because another post did (backlinks,
+        titles, lists). The garden answers instead (`file_modified`): a page is skipped only if
+        the HTML it would get is byte for byte the HTML already in the site folder."""
         self.serving = command == "serve"
+        self.dirty = dirty
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_accurate_dirty_builds)
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         search.new_build()
         self.garden = self.nav = self.files = self.renders = self.outputs = self.search = None
         self.written = {}
+        self.unchanged = set()
         cache = Cache.beside(Path(config.config_file_path).parent, remember=self.serving)
         if cache.root != self.cache.root:
             self.cache = cache
@@ -90,6 +106,9 @@ class GardenSite:
                 file.inclusion = InclusionLevel.DRAFT
         for page in tag_pages(garden, config, files):
             files.append(page)
+        if self.dirty:
+            for file in files.documentation_pages(inclusion=InclusionLevel.all):
+                file.is_modified = partial(self.file_modified, file)  # type: ignore[method-assign]
         return files
 
     def prerender(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -165,10 +184,32 @@ class GardenSite:
         start = time.perf_counter()
         if count := self.outputs.prerender(files, config, self.nav, env, self.serving):
             log.info(f"templates: {count} pages rendered in {cpu_count()} processes in {time.perf_counter() - start:.2f} s")
+        if self.dirty:
+            self.skip_unchanged(files, Path(config.site_dir))
         if not self.serving and (outputs := self.outputs.all_outputs(files)) is not None:
             # Every page's HTML is known before MkDocs writes any: Pagefind can start now.
             self.search = search.start_early(config, self.cache, self.pages_digest(config, outputs), outputs)
         return env
+
+    def skip_unchanged(self, files: Files, site_dir: Path) -> None:
+        """Under --dirty: the pages whose HTML is already in the site folder, as the last build
+        wrote it, need not be written again."""
+        assert self.outputs is not None
+        for file in files.documentation_pages():
+            html = self.outputs.reused.get(file.src_uri)
+            if html is None or file.dest_uri not in self.on_disk:
+                continue
+            written = digest(html)
+            if self.on_disk[file.dest_uri] == written and (site_dir / file.dest_uri).is_file():
+                self.unchanged.add(file.src_uri)
+                self.written[file.dest_uri] = written
+                del self.outputs.reused[file.src_uri]
+
+    def file_modified(self, file: File) -> bool:
+        """MkDocs asks this of each page under --dirty, before reading it and before writing it:
+        every page is read (what it tells the garden, such as backlinks, is needed by others),
+        and only pages whose HTML is new are written."""
+        return file.src_uri not in self.unchanged
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         context["post"] = self.post_of(page)
@@ -190,6 +231,8 @@ class GardenSite:
             renders = self.renders
             log.info(f"Markdown: converted {renders.rendered} pages, took {renders.reused} from the cache")
             self.cache.put("manifest", self.manifest_key(config), self.sources)
+        if self.dirty:
+            self.remove_stale(Path(config.site_dir))
         if self.garden is not None:
             report(write_redirects(self.garden, Path(config.site_dir), config.site_url, drafts=self.serving))
             if config.site_url:
@@ -197,6 +240,21 @@ class GardenSite:
             else:
                 log.warning("no feed written: set `site_url` in mkdocs.yml, since a feed needs absolute links")
         search.index_site(config, self.cache, self.pages_digest(config), background=self.serving, early=self.search)
+
+    def remove_stale(self, site_dir: Path) -> None:
+        """Under --dirty: delete the pages (and alias redirects) of posts that are gone or moved."""
+        for dest_uri in self.on_disk.keys() - self.written.keys():
+            page = site_dir / dest_uri
+            page.unlink(missing_ok=True)
+            for folder in page.parents:
+                if folder == site_dir or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        assert self.garden is not None
+        # This build's aliases too: `mkdocs build --dirty` finds the last build's redirects in site/.
+        remove_redirects(site_dir, [*self.redirected, *self.garden.redirects])
+        self.on_disk = dict(self.written)
+        self.redirected = list(self.garden.redirects)
 
     def pages_digest(self, config: MkDocsConfig, outputs: dict[str, str] | None = None) -> str | None:
         """The digest of every page in the built site: the garden's pages (as written, or as
@@ -245,3 +303,9 @@ def report(findings: list[GardenError]) -> None:
 def human_date(moment: dt.datetime | None) -> str:
     """"5 March 2024": day first, month in words, no platform-specific strftime flags."""
     return f"{moment.day} {moment:%B %Y}" if moment else ""
+
+
+def _accurate_dirty_builds(record: logging.LogRecord) -> bool:
+    """Drops MkDocs' warning that a --dirty build may be inaccurate: the garden's builds are not
+    (see `GardenSite.start`), and under --strict the warning would fail every build."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
