@@ -181,7 +181,10 @@ def build_settings(config: MkDocsConfig) -> Any:
             config["mdx_configs"],
             config["use_directory_urls"],
             dict(config["validation"]),
-            plugin_settings(config),
+            # Plugins shape a page's Markdown before it renders (part of the key) and its HTML
+            # after; their settings differ under `mkdocs serve` (Material's tags plugin), and
+            # would keep a preview from starting with what the last build rendered.
+            [name for name in config["plugins"]],
         ]
     )
 

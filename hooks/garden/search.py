@@ -134,6 +134,7 @@ class EarlyIndex:
             path = self.staging / dest_uri
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes it
+        outputs.clear()  # a dict of its own: the pages need not stay in memory while Pagefind runs
         self.bundle = _index(self.staging, folder, generation)
 
     def finish(self) -> Path | None:
