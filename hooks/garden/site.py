@@ -113,7 +113,8 @@ class GardenSite:
 
     def prerender(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """Render, in parallel, the posts whose source changed since the last build (all of
-        them, the first time): MkDocs' pass over the pages then finds them in the memo."""
+        them, the first time), linting each on the way: MkDocs' pass over the pages then finds
+        them in the memo. Then report the linter's findings for every post, most from the cache."""
         assert self.garden is not None
         self.nav, self.files = nav, files
         self.renders = RenderMemo(self.cache, self.garden, config, files)
