@@ -122,7 +122,7 @@ class OutputMemo:
         return outputs
 
     def key(self, page: Page) -> str:
-        post = self.garden.post_for(Path(page.file.abs_src_path)) if page.file.abs_src_path else None
+        post = self.garden.post_at(page.file.src_uri)
         return digest(
             self.salt,
             page.file.src_uri,

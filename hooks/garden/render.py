@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -97,7 +96,7 @@ class RenderMemo:
         return digest(self.salt, page.file.src_uri, page.file.url, page.markdown, generated, post and post_fingerprint(post))
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
-        post = self.garden.post_for(Path(page.file.abs_src_path)) if page.file.abs_src_path else None
+        post = self.garden.post_at(page.file.src_uri)
         key = self.key(page, post)
         result = self.prerendered.pop(key, None)
         if result is not None:
@@ -130,7 +129,7 @@ class RenderMemo:
                 page = file.page or Page(None, file, config)
                 page.read_source(config)
                 page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-                post = self.garden.post_for(Path(file.abs_src_path)) if file.abs_src_path else None
+                post = self.garden.post_at(src_uri)
                 key = self.key(page, post)
                 result = render_page(page, config, files, post, self.garden)
                 self.cache.put(KIND, key, result)
@@ -202,7 +201,7 @@ def other_files(files: Files, garden: Garden, *, generated: bool) -> str:
         sorted(
             (f.src_uri, f.url)
             for f in files
-            if (f.abs_src_path is None) == generated and (f.abs_src_path is None or garden.post_for(Path(f.abs_src_path)) is None)
+            if (f.abs_src_path is None) == generated and garden.post_at(f.src_uri) is None
         )
     )
 

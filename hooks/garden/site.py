@@ -274,9 +274,9 @@ class GardenSite:
         return digest(str(Path(config.config_file_path).resolve()), config.docs_dir)  # `-f` may be relative
 
     def post_of(self, page: Page) -> Post | None:
-        if self.garden is None or page.file.abs_src_path is None:
-            return None
-        return self.garden.post_for(Path(page.file.abs_src_path))
+        """The post a page was built from: MkDocs' src_uri is the post model's (a page per
+        generated tag never shares one with a file)."""
+        return None if self.garden is None else self.garden.post_at(page.file.src_uri)
 
 
 def tag_pages(garden: Garden, config: MkDocsConfig, files: Files) -> list[File]:
