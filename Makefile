@@ -31,7 +31,7 @@ build: install
 test: install chromium
 	$(BIN)/python -m pytest
 
-# The browser tests (tests/test_browser.py) drive the system's Chromium, never a browser that
+# The browser tests (tests/site/test_browser.py) drive the system's Chromium, never a browser that
 # Playwright downloads. If there is none, this installs Debian's (with sudo unless root); nothing
 # runs when it is there. Elsewhere name a Chromium or Chrome: `make test CHROMIUM=/path/to/chrome`.
 CHROMIUM ?= $(firstword $(wildcard /usr/bin/chromium /usr/bin/google-chrome) /usr/bin/chromium)

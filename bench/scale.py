@@ -175,7 +175,7 @@ class EditedPost:
         return cls(path, path.read_bytes())
 
     def garden_url(self, corpus: Path) -> str:
-        from garden.post import Post
+        from garden.model.post import Post
 
         return "/" + Post.load(self.path, corpus).url
 
@@ -468,7 +468,7 @@ def first_search(side: Side, site: Path, args: argparse.Namespace) -> FirstSearc
 
 def index_seconds(site: Path, work: Path) -> float:
     """Pagefind over a copy of the built site, run exactly as the garden's build runs it."""
-    from garden.search import write_search_index
+    from garden.site.search import write_search_index
 
     copy = work / "site-garden-index"
     shutil.rmtree(copy, ignore_errors=True)

@@ -1,7 +1,7 @@
 """The MkDocs hook entry of the garden: each build event, in lifecycle order, hands over to
-`garden.site`. Markdown features live in `garden.markdown` extensions, not here."""
+`garden.site.build`. Markdown features live in `garden.markdown` extensions, not here."""
 
-from garden.site import GardenSite
+from garden.site.build import GardenSite
 
 site = GardenSite()
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..index import Garden
-    from ..post import Post
+    from ..model.index import Garden
+    from ..model.post import Post
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ against the garden index, with `@title` text and backlinks recorded on the way.
 
 - An inline processor turns `[[name#Heading|text]]` into a link (or, when nothing matches, a
   marked span; the linter reports it with file and line).
-- A tree-processor rewrites every link that leads to a garden post (see `garden.resolve`) into a
+- A tree-processor rewrites every link that leads to a garden post (see `garden.model.resolve`) into a
   relative link to the post's Markdown file, so MkDocs turns it into the right URL and checks it
   like any hand-written one; replaces link text `@title` with the target's title; and tells the
   garden who links to whom, with the paragraph around the link, for the "Linked from" list.
@@ -23,9 +23,9 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from ..index import Garden
-from ..post import Post
-from ..resolve import resolve_href, resolve_wikilink
+from ..model.index import Garden
+from ..model.post import Post
+from ..model.resolve import resolve_href, resolve_wikilink
 from .context import current_page
 
 WIKILINK = r"(?<!!)\[\[([^\]\n]+)\]\]"  # `![[…]]` is an embed, which the garden leaves alone

@@ -1,0 +1,136 @@
+"""The build cache: what a build worked out once, kept on disk for the next build.
+
+Entries are addressed by content: a key is the digest of everything the value was computed from
+(a page's source, the settings, the code and package versions…), so a changed input is a new
+key and there is nothing to invalidate. Values that also depend on the rest of the garden carry
+a trace of what they read (`garden.speed.trace`), checked before the value is used.
+
+The cache lives in `.cache/garden/` beside mkdocs.yml (ignored by git; `make clean` deletes it),
+or in `$GARDEN_CACHE_DIR`. `GARDEN_NO_CACHE=1` (`garden build --no-cache`) turns it off.
+Each entry is written to a temporary file and renamed into place, so a build killed halfway
+leaves whole entries or none; an entry that cannot be read is a miss, never an error.
+
+Under `mkdocs serve` the same `Cache` lives on between rebuilds and keeps what it read or wrote
+in memory as well, so a rebuild after one edit reads only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1  # bump when the shape of any cached value changes
+PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "pagefind-bin")
+_GARDEN_CODE = Path(__file__).resolve().parent.parent  # the whole garden package
+
+
+def digest(*parts: Any) -> str:
+    """A short, stable hex digest of `parts` (strings, bytes, numbers, and tuples/lists/dicts of
+    them). Callers sort sets first: their order changes from one process to the next."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        # Long texts (pages) are hashed as they are, without repr's escaped copy; the kind byte
+        # keeps "x" and b"x" and repr("x") apart.
+        if isinstance(part, bytes):
+            kind, data = b"b", part
+        elif isinstance(part, str):
+            kind, data = b"s", part.encode("utf-8", "surrogatepass")
+        else:
+            kind, data = b"r", repr(part).encode("utf-8", "surrogatepass")
+        hasher.update(kind + len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+@cache
+def code_version() -> str:
+    """The cache format, the versions of the packages that shape the output, and the garden's
+    own code: a change to any of them starts every entry afresh."""
+    versions = []
+    for package in PACKAGES:
+        try:
+            versions.append((package, metadata.version(package)))
+        except metadata.PackageNotFoundError:
+            versions.append((package, None))
+    sources = sorted(_GARDEN_CODE.rglob("*.py"))
+    return digest(FORMAT, versions, [(p.relative_to(_GARDEN_CODE).as_posix(), p.read_bytes()) for p in sources])
+
+
+def cache_disabled() -> bool:
+    return os.environ.get("GARDEN_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
+
+
+class Cache:
+    """A key-value store of picklable values, in kinds (folders) such as "render" or "post"."""
+
+    def __init__(self, root: Path | None, *, remember: bool = False) -> None:
+        self.root = root  # None: nothing is read or written, every lookup misses
+        # Keeping values in memory too pays under `mkdocs serve` only; a build reads each once.
+        self.remember = remember
+        self._memory: dict[tuple[str, str], bytes] = {}
+
+    @classmethod
+    def beside(cls, config_dir: Path, *, remember: bool = False) -> Cache:
+        """The cache of the project whose mkdocs.yml is in `config_dir`, as the environment says."""
+        if cache_disabled():
+            return cls(None)
+        root = Path(os.environ.get("GARDEN_CACHE_DIR") or config_dir / ".cache" / "garden")
+        return cls(root.resolve(), remember=remember)
+
+    @property
+    def enabled(self) -> bool:
+        return self.root is not None
+
+    def get(self, kind: str, key: str) -> Any | None:
+        if self.root is None:
+            return None
+        # Kept pickled, in memory too: each get is a fresh copy, which callers (and MkDocs
+        # plugins after them) may change without changing the cache.
+        data = self._memory.get((kind, key))
+        try:
+            if data is None:
+                data = self._path(kind, key).read_bytes()
+            value = pickle.loads(data)
+        except FileNotFoundError:
+            return None
+        except Exception:  # noqa: BLE001 - a damaged or foreign entry is a miss; it is rewritten
+            return None
+        if self.remember:
+            self._memory[(kind, key)] = data
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if self.root is None:
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.remember:
+            self._memory[(kind, key)] = data
+        path = self._path(kind, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A temporary file renamed into place: readers see the old entry or the whole new one.
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def folder(self, kind: str, key: str) -> Path | None:
+        """A folder for a value made of files (e.g. a search index); None when disabled."""
+        return None if self.root is None else self.root / f"v{FORMAT}" / kind / key
+
+    def forget_memory(self) -> None:
+        """Drop what is held in memory (the disk keeps it): values of earlier rebuilds."""
+        self._memory.clear()
+
+    def _path(self, kind: str, key: str) -> Path:
+        assert self.root is not None
+        return self.root / f"v{FORMAT}" / kind / key[:2] / key

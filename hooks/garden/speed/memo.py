@@ -1,0 +1,58 @@
+"""The post model and the linter, through the build cache: a file that has not changed is not
+parsed again, and a post whose source and links have not changed is not linted again.
+
+Both are per file and cheap one at a time, but a build does every file: at 1,000 essays parsing
+frontmatter is about 0.6 s and linting about 1.8 s, which alone would be most of a warm rebuild.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .cache import Cache, code_version, digest
+from ..model.errors import GardenError, InvalidPost
+from ..model.index import Garden
+from ..check.lint import PostLinter, lint_post
+from ..model.post import Post
+from .trace import Trace, TracingGarden, post_fingerprint
+
+
+def post_reader(cache: Cache, sources: dict[str, str]) -> Callable[[Path, Path], Post]:
+    """`Post.load` through `cache`; notes each file's source digest in `sources` (by path)."""
+
+    def read(path: Path, content_dir: Path) -> Post:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return Post.load(path, content_dir)  # which reports the problem
+        key = digest(code_version(), str(path), str(content_dir), raw)
+        sources[str(path)] = key
+        found = cache.get("post", key)
+        if found is None:
+            try:
+                found = Post.from_bytes(raw, path, content_dir)
+            except InvalidPost as invalid:
+                found = invalid.errors
+            cache.put("post", key, found)
+        if isinstance(found, list):
+            raise InvalidPost(found)
+        return found
+
+    return read
+
+
+def post_linter(cache: Cache) -> PostLinter:
+    """`lint_post` through `cache`: findings are reused while the post's source, and every
+    answer its links got from the garden, are the same."""
+
+    def lint(post: Post, callout_types: frozenset[str], garden: Garden) -> list[GardenError]:
+        key = digest(code_version(), str(post.path), post.body_line, post.body, post_fingerprint(post), sorted(callout_types))
+        found = cache.get("lint", key)
+        if found is None or not found[1].holds(garden):
+            trace = Trace()
+            found = (lint_post(post, callout_types, TracingGarden(garden, trace)), trace)  # type: ignore[arg-type]
+            cache.put("lint", key, found)
+        return found[0]
+
+    return lint

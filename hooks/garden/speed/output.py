@@ -1,0 +1,174 @@
+"""Page templates, once per change: a page whose template would write what it wrote last time is
+written from the cache instead of rendered again.
+
+After every page's Markdown is converted (`on_env`), each page gets a key: its HTML, table of
+contents, frontmatter, URL and title, the navigation, the theme's files and the site's settings.
+A cached page under that key is used again if the garden still answers its template's questions
+the same way (backlinks, sequence, the posts a list shows: see `garden.speed.trace`); the page's
+`template` is then `garden/cached.html`, which prints the cached HTML. MkDocs still visits every
+page, so navigation, the sitemap and anchor checks stay whole, and every file is written.
+
+Rendering templates is about a tenth of a clean build, and nearly all of a rebuild under
+`mkdocs serve` once Markdown is cached; a one-word edit re-renders the edited page and the few
+that show something of it (its backlinks' targets, its sequence, the lists it is on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+from mkdocs.commands.build import get_context
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from .cache import Cache, code_version, digest
+from ..model.index import Garden
+from .parallel import cpu_count, forked_map
+from .render import plugin_settings, stable
+from .trace import Trace, TracingGarden, post_fingerprint
+
+KIND = "page"
+CACHED_TEMPLATE = "garden/cached.html"
+
+
+@dataclass
+class Output:
+    html: str
+    trace: Trace
+
+
+class OutputMemo:
+    """Chooses the pages whose output can be reused, and keeps what the others render."""
+
+    def __init__(self, cache: Cache, garden: Garden, config: MkDocsConfig, nav: Navigation) -> None:
+        self.cache = cache
+        self.garden = garden
+        self.salt = digest(code_version(), site_settings(config), theme_files(config), navigation(nav))
+        # Output made earlier (or elsewhere) may stand in for a page only if nothing but the
+        # garden's hook post-processes it: another plugin's on_post_page would run a second time
+        # over HTML it had already changed.
+        self.parallel = len(config.plugins.events["post_page"]) <= 1
+        self.enabled = cache.enabled and self.parallel
+        self.tracing = TracingGarden(garden)  # the templates' `garden`; its trace is per page
+        self.keys: dict[str, str] = {}  # src_uri -> key of pages whose output is to be kept
+        self.reused: dict[str, str] = {}  # src_uri -> cached output of pages served from the cache
+        self.answers: dict[tuple, Any] = {}  # the garden is complete by now: answer each question once
+
+    def choose(self, pages: list[Page]) -> None:
+        """Point each page whose output still holds at the cached-output template."""
+        if not self.enabled:
+            return
+        for page in pages:
+            src_uri = page.file.src_uri
+            key = self.key(page)
+            found = self.cache.get(KIND, key)
+            if found is not None and found.trace.holds(self.garden, self.answers):
+                self.reused[src_uri] = found.html
+                page.meta["template"] = CACHED_TEMPLATE
+            else:
+                self.keys[src_uri] = key
+
+    def prerender(self, files: Files, config: MkDocsConfig, nav: Navigation, env: Environment, serving: bool) -> int:
+        """Render, in forked workers, the templates of the pages not taken from the cache, as
+        MkDocs' `_build_page` would; MkDocs' pass then writes their output like a cached page's.
+        Drafts under `mkdocs serve` (which MkDocs marks as it builds them) stay with MkDocs."""
+        if not self.parallel:
+            return 0
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve if serving else InclusionLevel.is_included)
+        todo = {
+            file.src_uri: file.page
+            for file in doc_files
+            if file.page is not None and file.src_uri not in self.reused and not file.inclusion.is_excluded()
+        }
+
+        def work(chunk: Sequence[str]) -> list[tuple[str, str]]:
+            results = []
+            for src_uri in chunk:
+                page = todo[src_uri]
+                config._current_page = page
+                page.active = True
+                context = get_context(nav, doc_files, config, page)
+                template = env.get_template(page.meta.get("template", "main.html"))
+                context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+                output = config.plugins.on_post_page(template.render(context), page=page, config=config)
+                page.active = False
+                results.append((src_uri, output))
+            return results
+
+        count = 0
+        for results in forked_map(work, list(todo), cpu_count()):
+            for src_uri, output in results:
+                self.reused[src_uri] = output
+                self.keys.pop(src_uri, None)  # the worker kept it
+                todo[src_uri].meta["template"] = CACHED_TEMPLATE
+                count += 1
+        return count
+
+    def all_outputs(self, files: Files) -> dict[str, str] | None:
+        """Every built page's HTML by its path in the site, if all are known before MkDocs'
+        pass (from the cache or the workers); None if MkDocs will render some itself."""
+        outputs = {}
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+            if file.src_uri not in self.reused:
+                return None
+            outputs[file.dest_uri] = self.reused[file.src_uri]
+        return outputs
+
+    def key(self, page: Page) -> str:
+        post = self.garden.post_at(page.file.src_uri)
+        return digest(
+            self.salt,
+            page.file.src_uri,
+            page.file.url,
+            page.file.inclusion.name,
+            page.title,
+            page.content,
+            str(page.toc),
+            stable(page.meta),
+            post and post_fingerprint(post),
+        )
+
+    def start(self, page: Page) -> None:
+        """A page's template is about to be rendered: trace its questions afresh."""
+        self.tracing.trace = Trace()
+
+    def cached_html(self, page: Page) -> Markup:
+        return Markup(self.reused.pop(page.file.src_uri))
+
+    def keep(self, page: Page, output: str) -> None:
+        key = self.keys.pop(page.file.src_uri, None)
+        if key is not None:
+            self.cache.put(KIND, key, Output(output, self.tracing.trace))
+
+
+def site_settings(config: MkDocsConfig) -> Any:
+    """Everything in the config a template may read, minus where this build writes to."""
+    settings = {key: value for key, value in config.items() if key not in ("site_dir", "config_file_path", "plugins", "theme")}
+    settings["plugins"] = plugin_settings(config)
+    settings["theme"] = dict(config["theme"].items())
+    return stable(settings)
+
+
+def theme_files(config: MkDocsConfig) -> str:
+    """The theme's own files (the project's overrides; Material's are named by its version)."""
+    custom = config["theme"].custom_dir
+    if not custom:
+        return ""
+    root = Path(custom)
+    return digest(sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in root.rglob("*") if p.is_file()))
+
+
+def navigation(nav: Navigation) -> list[Any]:
+    """Titles and URLs of the navigation every page shows."""
+
+    def entry(item: Any) -> Any:
+        return (type(item).__name__, item.title, getattr(item, "url", None), [entry(child) for child in item.children or ()])
+
+    return [entry(item) for item in nav]

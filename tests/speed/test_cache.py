@@ -1,0 +1,264 @@
+"""The build cache's store (garden.speed.cache): what it keeps, what it refuses to trust, and that a
+damaged cache never breaks a build or changes its output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import BIN, ENV, REPO, write_project
+
+from garden.speed.cache import FORMAT, Cache, digest
+
+
+def entry_files(root: Path) -> list[Path]:
+    """Every stored entry under a cache folder (not the temporary files of a write)."""
+    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+# --------------------------------------------------------------------------------------------
+# put / get
+
+
+def test_a_stored_value_is_read_back_equal_by_a_fresh_cache_on_the_same_folder(tmp_path):
+    value = {"html": "<p>café</p>", "anchors": ("a", "b"), "minutes": 3}
+    Cache(tmp_path).put("render", digest("page"), value)
+    # A new Cache object, as the next build makes: the value comes from disk, not memory.
+    assert Cache(tmp_path).get("render", digest("page")) == value
+
+
+def test_another_kind_or_another_key_is_a_miss(tmp_path):
+    cache = Cache(tmp_path)
+    cache.put("render", digest("page"), "html")
+    assert cache.get("page", digest("page")) is None  # same key, other kind
+    assert cache.get("render", digest("other page")) is None
+    assert cache.get("render", digest("page")) == "html"
+
+
+def test_a_disabled_cache_stores_nothing_and_always_misses(tmp_path):
+    cache = Cache(None)
+    assert not cache.enabled
+    cache.put("render", digest("page"), "html")
+    assert cache.get("render", digest("page")) is None
+    assert cache.folder("search", digest("pages")) is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_values_are_kept_in_memory_only_when_asked_to_remember(tmp_path):
+    """`mkdocs serve` keeps values in memory; a build reads each once from disk."""
+    remembering, forgetful = Cache(tmp_path / "serve", remember=True), Cache(tmp_path / "build")
+    for cache in (remembering, forgetful):
+        cache.put("post", "k" * 32, "value")
+        shutil.rmtree(cache.root)
+    assert remembering.get("post", "k" * 32) == "value"
+    assert forgetful.get("post", "k" * 32) is None
+    remembering.forget_memory()
+    assert remembering.get("post", "k" * 32) is None
+
+
+# --------------------------------------------------------------------------------------------
+# Damaged entries and interrupted writes
+
+
+def test_a_truncated_entry_is_a_miss_and_put_overwrites_it(tmp_path):
+    cache = Cache(tmp_path)
+    key = digest("page")
+    cache.put("render", key, {"html": "x" * 1000})
+    [entry] = entry_files(tmp_path)
+    entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
+    assert Cache(tmp_path).get("render", key) is None
+    Cache(tmp_path).put("render", key, {"html": "fresh"})
+    assert Cache(tmp_path).get("render", key) == {"html": "fresh"}
+
+
+def test_garbage_and_empty_entries_are_misses_not_exceptions(tmp_path):
+    cache = Cache(tmp_path)
+    for number, junk in enumerate([b"", b"not a pickle at all", b"\x80\x05garbage", os.urandom(64)]):
+        key = digest("page", number)
+        cache.put("render", key, "value")
+        path = next(p for p in entry_files(tmp_path) if p.name == key)
+        path.write_bytes(junk)
+        assert Cache(tmp_path).get("render", key) is None, junk
+
+
+def test_an_entry_that_is_a_folder_or_unreadable_is_a_miss(tmp_path):
+    cache = Cache(tmp_path)
+    key = digest("page")
+    cache.put("render", key, "value")
+    [entry] = entry_files(tmp_path)
+    entry.unlink()
+    entry.mkdir()  # e.g. a cache folder mangled by hand
+    assert Cache(tmp_path).get("render", key) is None
+
+
+def test_a_leftover_temporary_file_of_a_killed_write_breaks_neither_get_nor_put(tmp_path):
+    cache = Cache(tmp_path)
+    key = digest("page")
+    cache.put("render", key, "old")
+    [entry] = entry_files(tmp_path)
+    # What a build killed between mkstemp and rename leaves beside the entries.
+    (entry.parent / ".abc123.tmp").write_bytes(b"\x80\x05half a pick")
+    (entry.parent / f".{key}.tmp").write_bytes(b"")
+    assert Cache(tmp_path).get("render", key) == "old"
+    Cache(tmp_path).put("render", key, "new")
+    Cache(tmp_path).put("render", digest("other"), "other")
+    assert Cache(tmp_path).get("render", key) == "new"
+    assert Cache(tmp_path).get("render", digest("other")) == "other"
+
+
+def test_a_failed_write_leaves_the_old_entry_and_no_temporary_file(tmp_path):
+    cache = Cache(tmp_path)
+    key = digest("page")
+    cache.put("render", key, "old")
+    try:
+        cache.put("render", key, lambda: None)  # cannot be pickled
+    except Exception:  # noqa: BLE001 - which error pickle raises is not the point
+        pass
+    assert Cache(tmp_path).get("render", key) == "old"
+    assert not [p for p in tmp_path.rglob(".*.tmp")]
+
+
+def test_entries_live_under_the_format_version(tmp_path):
+    """Bumping FORMAT starts afresh: old entries are in another folder, never misread."""
+    Cache(tmp_path).put("render", digest("page"), "value")
+    [entry] = entry_files(tmp_path)
+    assert entry.relative_to(tmp_path).parts[:2] == (f"v{FORMAT}", "render")
+
+
+# --------------------------------------------------------------------------------------------
+# digest
+
+
+def test_digest_tells_text_bytes_and_tuples_apart():
+    assert len({digest("x"), digest(b"x"), digest(("x",)), digest(["x"]), digest(repr("x"))}) == 5
+    assert digest("x") == digest("x")
+
+
+def test_digest_does_not_run_its_parts_together():
+    assert digest("ab", "c") != digest("a", "bc")
+    assert digest("ab") != digest("a", "b")
+    assert digest(1) != digest("1")
+    assert digest(None) != digest("None")
+
+
+def test_digest_is_the_same_in_another_process_with_other_hash_seeds():
+    """Keys are compared across builds, i.e. across processes with their own hash seeds."""
+    value = {"title": "Café", "tags": ["b", "a"], "n": 3, "nested": {"t": (1, 2.5, None)}}
+    code = (
+        "from garden.speed.cache import digest\n"
+        f"print(digest({value!r}, 'text', b'bytes', ('tuple', 1)))\n"
+    )
+    here = digest(value, "text", b"bytes", ("tuple", 1))
+    for seed in ("0", "12345"):
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env={**ENV, "PYTHONHASHSEED": seed}, check=True
+        )
+        assert result.stdout.strip() == here
+
+
+# --------------------------------------------------------------------------------------------
+# Where the cache lives
+
+
+def test_the_cache_is_beside_mkdocs_yml_by_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("GARDEN_CACHE_DIR", raising=False)
+    monkeypatch.delenv("GARDEN_NO_CACHE", raising=False)
+    cache = Cache.beside(tmp_path)
+    assert cache.enabled and cache.root == (tmp_path / ".cache" / "garden").resolve()
+
+
+def test_garden_cache_dir_moves_the_cache(tmp_path, monkeypatch):
+    monkeypatch.delenv("GARDEN_NO_CACHE", raising=False)
+    monkeypatch.setenv("GARDEN_CACHE_DIR", str(tmp_path / "elsewhere"))
+    cache = Cache.beside(tmp_path / "project")
+    assert cache.root == (tmp_path / "elsewhere").resolve()
+    cache.put("post", digest("p"), 1)
+    assert entry_files(tmp_path / "elsewhere")
+    assert not (tmp_path / "project").exists()
+
+
+def test_garden_no_cache_turns_the_cache_off_whatever_the_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("GARDEN_CACHE_DIR", str(tmp_path / "elsewhere"))
+    for value in ("1", "true", "yes", "YES"):
+        monkeypatch.setenv("GARDEN_NO_CACHE", value)
+        cache = Cache.beside(tmp_path)
+        assert not cache.enabled, value
+        cache.put("post", digest("p"), 1)
+    assert not (tmp_path / "elsewhere").exists()
+    for value in ("", "0", "false", "no"):
+        monkeypatch.setenv("GARDEN_NO_CACHE", value)
+        assert Cache.beside(tmp_path).enabled, value
+
+
+# --------------------------------------------------------------------------------------------
+# A damaged cache, end to end
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def build(config: Path, site: Path, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "-f", str(config), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in ENV.items() if not k.startswith("GARDEN_")} | {"SOURCE_DATE_EPOCH": "1700000000", **env},
+        cwd=config.parent,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def corrupt(files: list[Path]) -> None:
+    """Truncate each file to half its size, in place, as a full disk or a crash might."""
+    for path in files:
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+
+
+def sample_project(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    return write_project(tmp_path, {}, nav=True)
+
+
+def test_a_build_over_corrupted_cache_entries_succeeds_and_matches_a_clean_build(tmp_path):
+    """Every pickled entry (posts, lint findings, rendered Markdown, page output, the manifest)
+    and every compiled template truncated: each is a miss, and the output is a clean build's."""
+    config = sample_project(tmp_path)
+    cache_dir = tmp_path / "cache"
+    cached = {"GARDEN_CACHE_DIR": str(cache_dir)}
+    build(config, tmp_path / "first", cached)
+    entries = [p for p in entry_files(cache_dir) if "search" not in p.relative_to(cache_dir).parts]
+    kinds = {p.relative_to(cache_dir).parts[1] for p in entries}
+    assert {"post", "render", "page", "manifest", "jinja"} <= kinds, kinds
+    corrupt(entries)
+    output = build(config, tmp_path / "cached", cached)
+    build(config, tmp_path / "clean", {"GARDEN_NO_CACHE": "1"})
+    assert "took 0 from the cache" in output  # every damaged entry was a miss…
+    assert tree(tmp_path / "cached") == tree(tmp_path / "clean")  # …and the output is whole
+    # The damaged entries were written again: the next build takes every page from them.
+    again = build(config, tmp_path / "again", cached)
+    assert "converted 0 pages" in again
+    assert tree(tmp_path / "again") == tree(tmp_path / "clean")
+
+
+def test_a_build_over_a_corrupted_search_index_in_the_cache_writes_a_whole_index(tmp_path):
+    """The cached Pagefind index is a folder of files: truncated files in it must not end up
+    in the site as its search index (the search box would fail to load its chunks)."""
+    config = sample_project(tmp_path)
+    cache_dir = tmp_path / "cache"
+    cached = {"GARDEN_CACHE_DIR": str(cache_dir)}
+    build(config, tmp_path / "first", cached)
+    index_files = [p for p in entry_files(cache_dir) if "search" in p.relative_to(cache_dir).parts]
+    assert any(p.name == "pagefind-entry.json" for p in index_files)
+    corrupt(index_files)
+    build(config, tmp_path / "cached", cached)
+    build(config, tmp_path / "clean", {"GARDEN_NO_CACHE": "1"})
+    cached_index, clean_index = tree(tmp_path / "cached" / "pagefind"), tree(tmp_path / "clean" / "pagefind")
+    damaged = sorted(name for name in clean_index if cached_index.get(name) != clean_index[name])
+    assert not damaged, f"the site's search index differs from a clean build's in {len(damaged)} files: {damaged[:5]}"
