@@ -1,46 +1,52 @@
-"""The MkDocs hook entry of the garden: each build event, in lifecycle order, hands over to
-`garden.site.build`. Markdown features live in `garden.markdown` extensions, not here."""
+"""The MkDocs hook entry of the garden: each build event, in lifecycle order, runs the garden's
+stages (`garden.pipeline` lists them in order). Markdown features are `garden.markdown`
+extensions, which work without this file."""
 
-from garden.site.build import GardenSite
-
-site = GardenSite()
+from garden import pipeline as garden
 
 
 def on_startup(command, dirty):
-    site.start(command, dirty)
+    garden.start(command, dirty)
 
 
 def on_config(config):
-    return site.configure(config)
+    return garden.configure(config)
 
 
 def on_files(files, config):
-    return site.place_files(files, config)
+    garden.read_posts(files)
+    return garden.place_pages(files)
 
 
 def on_nav(nav, config, files):
-    return site.prerender(nav, config, files)
+    garden.convert(nav, files)
+    garden.lint()
+    return nav
 
 
 def on_page_read_source(page, config):
-    return site.page_source(page)
+    return garden.page_source(page)
 
 
 def on_page_markdown(markdown, page, config, files):
-    return site.prepare_page(markdown, page)
+    garden.prepare_page(page)
+    return markdown
 
 
 def on_env(env, config, files):
-    return site.extend_templates(env, config, files)
+    return garden.render_templates(env, files)
 
 
 def on_page_context(context, page, config, nav):
-    return site.page_context(context, page)
+    return garden.page_context(context, page)
 
 
 def on_post_page(output, page, config):
-    return site.keep_page(output, page)
+    return garden.keep_page(output, page)
 
 
 def on_post_build(config):
-    site.finish(config)
+    garden.finish_pages()
+    garden.redirects()
+    garden.feed()
+    garden.index_search()

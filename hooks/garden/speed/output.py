@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import Environment
 from markupsafe import Markup
 from mkdocs.commands.build import get_context
@@ -74,6 +75,15 @@ class OutputMemo:
                 page.meta["template"] = CACHED_TEMPLATE
             else:
                 self.keys[src_uri] = key
+
+    def compiled_templates(self, env: Environment) -> None:
+        """Keep compiled templates in the cache: compiling Material's costs more than a cached
+        rebuild renders."""
+        if self.cache.enabled and env.bytecode_cache is None:
+            folder = self.cache.folder("jinja", jinja2.__version__)
+            assert folder is not None
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
     def prerender(self, files: Files, config: MkDocsConfig, nav: Navigation, env: Environment, serving: bool) -> int:
         """Render, in forked workers, the templates of the pages not taken from the cache, as

@@ -1,6 +1,6 @@
 /*
  * The header's search box (partials/search.html), driven by Pagefind instead of Material's lunr
- * search: see hooks/garden/search.py for why.
+ * search: see hooks/garden/site/search.py for why.
  *
  * - Nothing is downloaded until a reader focuses the box (or opens it with f, s or /): then
  *   pagefind/pagefind.js is imported and warms up (its wasm, the index's entry and meta files),

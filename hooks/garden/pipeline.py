@@ -1,0 +1,301 @@
+"""The garden's build, stage by stage, in the order the site is made:
+
+    1. read posts    every Markdown file through the post model, and the garden index of them
+    2. place pages   each post at /<permalink>/, drafts marked, broken posts dropped, a page per tag
+    3. convert       Markdown to HTML: changed pages in parallel workers, the rest from the cache
+    4. lint          the content checks of `garden check`, reported as MkDocs warnings
+    5. templates     pages into Material's templates, reused when nothing they show has changed
+    6. redirects     a page per alias
+    7. feed          the RSS feed
+    8. search        the Pagefind index
+
+hooks/build.py calls these stages from MkDocs' events; each stage is a few lines handing over
+to the module that does the work (`model`, `site`, `check`, `speed`). The Markdown itself is
+converted by the `garden.markdown` extensions, which need none of this.
+
+MkDocs keeps hook modules alive between the rebuilds of `mkdocs serve`: what one build knows
+is a `Build`, made afresh by `configure`; what outlives a build (the cache, what `--dirty` left
+in the site folder) is the `Session`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from .check.lint import lint_garden
+from .markdown.callouts import KNOWN_TYPES
+from .markdown.context import set_page
+from .model.config import GardenConfig
+from .model.errors import GardenError
+from .model.index import Garden
+from .model.post import Post
+from .site import pages, search, templates
+from .site.feed import write_feed
+from .site.redirects import write_redirects
+from .site.report import log, report
+from .speed.cache import Cache, digest
+from .speed.dirty import DirtySite
+from .speed.memo import post_linter, post_reader
+from .speed.output import OutputMemo
+from .speed.parallel import cpu_count
+from .speed.render import RenderMemo
+
+
+@dataclass
+class Session:
+    """What outlives one build: `mkdocs serve` rebuilds with the same hook module."""
+
+    serving: bool = False  # `mkdocs serve`: drafts are shown
+    dirty: DirtySite | None = None  # `--dirty`: only changed pages are written
+    cache: Cache = field(default_factory=lambda: Cache(None))
+
+
+@dataclass
+class Build:
+    """What one build knows, stage after stage."""
+
+    config: MkDocsConfig
+    settings: GardenConfig
+    garden: Garden | None = None
+    sources: dict[str, str] = field(default_factory=dict)  # each post file's source digest, by path
+    files: Files | None = None
+    nav: Navigation | None = None
+    renders: RenderMemo | None = None
+    outputs: OutputMemo | None = None
+    linted: dict[str, list[GardenError]] = field(default_factory=dict)  # findings from the workers
+    written: dict[str, str] = field(default_factory=dict)  # each page's output digest, by its path in the site
+    early_search: search.EarlyIndex | None = None
+
+    @property
+    def site_dir(self) -> Path:
+        return Path(self.config.site_dir)
+
+    def post_of(self, page: Page) -> Post | None:
+        """The post a page was built from: MkDocs' src_uri is the post model's."""
+        return None if self.garden is None else self.garden.post_at(page.file.src_uri)
+
+
+session = Session()
+build: Build | None = None
+
+
+def _current() -> Build:
+    assert build is not None, "the garden's build stages run after on_config"
+    return build
+
+
+# --------------------------------------------------------------------------------------------
+# Before the build
+
+
+def start(command: str, dirty: bool = False) -> None:
+    """Drafts are previewed under `mkdocs serve` and left out of every other build."""
+    session.serving = command == "serve"
+    session.dirty = DirtySite() if dirty else None
+
+
+def configure(config: MkDocsConfig) -> MkDocsConfig:
+    global build
+    search.new_build()
+    root = Path(config.config_file_path).parent
+    build = Build(config, GardenConfig.from_mapping(config, root))
+    cache = Cache.beside(root, remember=session.serving)
+    if cache.root != session.cache.root:
+        session.cache = cache
+    return config
+
+
+# --------------------------------------------------------------------------------------------
+# 1. read posts, 2. place pages (on_files)
+
+
+def read_posts(files: Files) -> Garden:
+    """Every post of the content folder through the post model (cached), indexed."""
+    b = _current()
+    paths = [
+        Path(file.abs_src_path)
+        for file in files.documentation_pages(inclusion=InclusionLevel.all)
+        if file.abs_src_path and file.inclusion is not InclusionLevel.EXCLUDED
+    ]
+    b.garden = Garden.load(Path(b.config.docs_dir), paths, read=post_reader(session.cache, b.sources))
+    b.garden.drafts_visible = session.serving
+    return b.garden
+
+
+def place_pages(files: Files) -> Files:
+    b = _current()
+    assert b.garden is not None
+    pages.place_posts(b.garden, files, b.config)
+    for page in pages.tag_pages(b.garden, files, b.config):
+        files.append(page)
+    if session.dirty is not None:
+        session.dirty.answer_for(files)
+    return files
+
+
+# --------------------------------------------------------------------------------------------
+# 3. convert, 4. lint (on_nav, and each page's on_page_read_source / on_page_markdown)
+
+
+def convert(nav: Navigation, files: Files) -> None:
+    """Convert, in parallel, the posts whose source changed since the last build (all of them,
+    the first time), linting each on the way: MkDocs' pass over the pages then finds them in
+    the memo."""
+    b = _current()
+    assert b.garden is not None
+    b.nav, b.files = nav, files
+    b.renders = RenderMemo(session.cache, b.garden, b.config, files)
+    last = session.cache.get("manifest", manifest_key(b.config)) or {}
+    changed = [
+        post.src_uri
+        for post in b.garden.posts
+        if b.sources.get(str(post.path)) != last.get(str(post.path)) and (session.serving or not post.is_draft)
+    ]
+    cached_lint = post_linter(session.cache)
+    known = callout_types(b)
+    started = time.perf_counter()
+    b.linted = b.renders.prerender(b.config, files, changed, cpu_count(), lambda post: cached_lint(post, known, b.garden))
+    if b.renders.workers:
+        log.info(f"Markdown: {len(changed)} changed pages converted in {b.renders.workers} processes in {time.perf_counter() - started:.2f} s")
+
+
+def lint() -> None:
+    """Report the linter's findings for every post: the workers' for the posts they converted,
+    the rest mostly from the cache."""
+    b = _current()
+    assert b.garden is not None
+    cached_lint = post_linter(session.cache)
+
+    def lint_post(post: Post, types: frozenset[str], garden: Garden) -> list[GardenError]:
+        found = b.linted.pop(post.src_uri, None)
+        return found if found is not None else cached_lint(post, types, garden)
+
+    report(lint_garden(b.garden, callout_types(b), lint=lint_post))
+
+
+def page_source(page: Page) -> str | None:
+    return pages.page_source(_current().post_of(page))
+
+
+def prepare_page(page: Page) -> None:
+    """Give the page the post model's frontmatter, and the extensions its post."""
+    b = _current()
+    post = b.post_of(page)
+    if post is not None:
+        page.meta = pages.page_meta(post)
+    set_page(post, b.garden)
+    if b.renders is not None:
+        b.renders.install(page)
+
+
+# --------------------------------------------------------------------------------------------
+# 5. templates (on_env, and each page's on_page_context / on_post_page)
+
+
+def render_templates(env: Environment, files: Files) -> Environment:
+    """Every page is converted by now: give templates the garden, and choose the pages whose
+    output can come from the cache (or render them in parallel)."""
+    b = _current()
+    assert b.garden is not None and b.nav is not None
+    b.outputs = OutputMemo(session.cache, b.garden, b.config, b.nav)
+    b.outputs.choose([file.page for file in files.documentation_pages() if file.page and file.page.content is not None])
+    b.outputs.compiled_templates(env)
+    templates.extend(env, b.outputs.tracing, serving=session.serving)
+    env.globals["garden_cached_html"] = b.outputs.cached_html
+    started = time.perf_counter()
+    if count := b.outputs.prerender(files, b.config, b.nav, env, session.serving):
+        log.info(f"templates: {count} pages rendered in {cpu_count()} processes in {time.perf_counter() - started:.2f} s")
+    if session.dirty is not None:
+        session.dirty.skip_unchanged(files, b.site_dir, b.outputs.reused, b.written)
+    if not session.serving and (outputs := b.outputs.all_outputs(files)) is not None:
+        # Every page's HTML is known before MkDocs writes any: Pagefind can start now.
+        b.early_search = search.start_early(b.config, session.cache, pages_digest(b, outputs), outputs)
+    return env
+
+
+def page_context(context: dict[str, Any], page: Page) -> dict[str, Any]:
+    b = _current()
+    context["post"] = b.post_of(page)
+    if b.outputs is not None:
+        b.outputs.start(page)
+    return context
+
+
+def keep_page(output: str, page: Page) -> str:
+    """Every page's output, as written: kept for the next build, and noted for the search
+    index, which changes only when some page does."""
+    b = _current()
+    if b.outputs is not None:
+        b.outputs.keep(page, output)
+    b.written[page.file.dest_uri] = digest(output)
+    return output
+
+
+# --------------------------------------------------------------------------------------------
+# After the pages: 6. redirects, 7. feed, 8. search (on_post_build)
+
+
+def finish_pages() -> None:
+    """The pages are written: remember what was converted, and under --dirty remove what is stale."""
+    b = _current()
+    set_page(None)
+    if b.renders is not None:
+        log.info(f"Markdown: converted {b.renders.rendered} pages, took {b.renders.reused} from the cache")
+        session.cache.put("manifest", manifest_key(b.config), b.sources)
+    if session.dirty is not None and b.garden is not None:
+        session.dirty.remove_stale(b.site_dir, b.written, b.garden)
+
+
+def redirects() -> None:
+    b = _current()
+    if b.garden is not None:
+        report(write_redirects(b.garden, b.site_dir, b.config.site_url, drafts=session.serving))
+
+
+def feed() -> None:
+    b = _current()
+    if b.garden is None:
+        return
+    if b.config.site_url:
+        write_feed(b.garden, b.site_dir, b.config.site_url, b.config.site_name, b.config.site_description)
+    else:
+        log.warning("no feed written: set `site_url` in mkdocs.yml, since a feed needs absolute links")
+
+
+def index_search() -> None:
+    b = _current()
+    search.index_site(b.config, session.cache, pages_digest(b), background=session.serving, early=b.early_search)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def callout_types(b: Build) -> frozenset[str]:
+    return KNOWN_TYPES | b.settings.callout_types
+
+
+def pages_digest(b: Build, outputs: dict[str, str] | None = None) -> str | None:
+    """The digest of every page in the built site: the garden's pages (as written, or as they
+    will be: `outputs`), and its alias redirects; None when an HTML file came from elsewhere
+    (a theme or content file)."""
+    if b.garden is None or b.files is None:
+        return None
+    if any(f.dest_uri.endswith(".html") and not f.is_documentation_page() for f in b.files):
+        return None
+    written = b.written if outputs is None else {dest: digest(html) for dest, html in outputs.items()}
+    aliases = sorted((alias, post.url) for alias, post in b.garden.redirects.items())
+    return digest(sorted(written.items()), aliases, b.config.site_url)
+
+
+def manifest_key(config: MkDocsConfig) -> str:
+    """Where the source digests of this project's last build (or serve) are kept."""
+    return digest(str(Path(config.config_file_path).resolve()), config.docs_dir)  # `-f` may be relative

@@ -1,0 +1,72 @@
+"""`mkdocs serve --dirty` (what `make serve` runs): only pages whose HTML changed are written.
+
+`--dirty` keeps the site folder between builds, and MkDocs then skips the pages whose
+`File.is_modified()` says so. MkDocs judges by file times, which misses every page whose output
+changed because another post did (backlinks, titles, lists). The garden answers instead: a page
+is skipped only if the HTML it would get is byte for byte the HTML already in the site folder.
+Every page is still read (what it tells the garden, such as backlinks, is needed by others).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ..model.index import Garden
+from ..site.redirects import remove_redirects
+from .cache import digest
+
+
+class DirtySite:
+    """What the last build left in the site folder; lives as long as `mkdocs serve`."""
+
+    def __init__(self) -> None:
+        self.on_disk: dict[str, str] = {}  # each page's output digest, by its path in the site
+        self.redirected: list[str] = []  # the aliases the last build redirected
+        self.unchanged: set[str] = set()  # src_uris of pages MkDocs may skip writing
+        logging.getLogger("mkdocs.commands.build").addFilter(_accurate_dirty_builds)
+
+    def answer_for(self, files: Files) -> None:
+        """Let the garden answer MkDocs' `is_modified` for every page of this build."""
+        self.unchanged = set()
+        for file in files.documentation_pages(inclusion=InclusionLevel.all):
+            file.is_modified = partial(self.modified, file)  # type: ignore[method-assign]
+
+    def modified(self, file: File) -> bool:
+        return file.src_uri not in self.unchanged
+
+    def skip_unchanged(self, files: Files, site_dir: Path, reused: dict[str, str], written: dict[str, str]) -> None:
+        """The pages whose HTML (`reused`, by src_uri) is already in the site folder, as the last
+        build wrote it, need not be written again; they are noted as `written`."""
+        for file in files.documentation_pages():
+            html = reused.get(file.src_uri)
+            if html is None or file.dest_uri not in self.on_disk:
+                continue
+            output = digest(html)
+            if self.on_disk[file.dest_uri] == output and (site_dir / file.dest_uri).is_file():
+                self.unchanged.add(file.src_uri)
+                written[file.dest_uri] = output
+                del reused[file.src_uri]
+
+    def remove_stale(self, site_dir: Path, written: dict[str, str], garden: Garden) -> None:
+        """Delete the pages (and alias redirects) of posts that are gone or moved."""
+        for dest_uri in self.on_disk.keys() - written.keys():
+            page = site_dir / dest_uri
+            page.unlink(missing_ok=True)
+            for folder in page.parents:
+                if folder == site_dir or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        # This build's aliases too: `mkdocs build --dirty` finds the last build's redirects in site/.
+        remove_redirects(site_dir, [*self.redirected, *garden.redirects])
+        self.on_disk = dict(written)
+        self.redirected = list(garden.redirects)
+
+
+def _accurate_dirty_builds(record: logging.LogRecord) -> bool:
+    """Drops MkDocs' warning that a --dirty build may be inaccurate: the garden's builds are not
+    (see above), and under --strict the warning would fail every build."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
