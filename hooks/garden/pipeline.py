@@ -33,7 +33,7 @@ from mkdocs.structure.pages import Page
 
 from .check.lint import lint_garden
 from .markdown.callouts import KNOWN_TYPES
-from .markdown.context import set_page
+from .markdown import context as markdown_context
 from .model.config import GardenConfig
 from .model.errors import GardenError
 from .model.index import Garden
@@ -106,6 +106,7 @@ def start(command: str, dirty: bool = False) -> None:
 def configure(config: MkDocsConfig) -> MkDocsConfig:
     global build
     search.new_build()
+    markdown_context.publish(None)
     root = Path(config.config_file_path).parent
     build = Build(config, GardenConfig.from_mapping(config, root))
     cache = Cache.beside(root, remember=session.serving)
@@ -128,6 +129,7 @@ def read_posts(files: Files) -> Garden:
     ]
     b.garden = Garden.load(Path(b.config.docs_dir), paths, read=post_reader(session.cache, b.sources))
     b.garden.drafts_visible = session.serving
+    markdown_context.publish(b.garden)  # the extensions use this index rather than load one
     return b.garden
 
 
@@ -187,12 +189,11 @@ def page_source(page: Page) -> str | None:
 
 
 def prepare_page(page: Page) -> None:
-    """Give the page the post model's frontmatter, and the extensions its post."""
+    """Give the page the post model's frontmatter."""
     b = _current()
     post = b.post_of(page)
     if post is not None:
         page.meta = pages.page_meta(post)
-    set_page(post, b.garden)
     if b.renders is not None:
         b.renders.install(page)
 
@@ -247,7 +248,7 @@ def keep_page(output: str, page: Page) -> str:
 def finish_pages() -> None:
     """The pages are written: remember what was converted, and under --dirty remove what is stale."""
     b = _current()
-    set_page(None)
+    markdown_context.publish(None)
     if b.renders is not None:
         log.info(f"Markdown: converted {b.renders.rendered} pages, took {b.renders.reused} from the cache")
         session.cache.put("manifest", manifest_key(b.config), b.sources)

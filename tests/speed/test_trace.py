@@ -146,50 +146,16 @@ def test_the_listed_posts_and_tags_hold_until_a_post_is_hidden(tmp_path):
 
 
 def test_backlinks_hold_until_another_post_links_here(tmp_path, garden):
-    target = garden.find("target")
-    garden.add_backlink(target, garden.find("source"), "See the target.")
     tracing = TracingGarden(garden)
-    tracing.backlinks(target)
-    again = Garden.load(tmp_path)
-    again.add_backlink(again.find("target"), again.find("source"), "See the target.")
-    assert tracing.trace.holds(again)
+    [backlink] = tracing.backlinks(garden.find("target"))
+    assert backlink.context == "See The target and The target § Roots."
+    assert tracing.trace.holds(Garden.load(tmp_path))
     newer = garden_of(tmp_path, {"third.md": post("Third", "Also [[target]].\n", permalink="third")})
-    newer.add_backlink(newer.find("target"), newer.find("source"), "See the target.")
-    newer.add_backlink(newer.find("target"), newer.find("third"), "Also The target.")
     assert not tracing.trace.holds(newer)
     # The words around a link are shown under "Linked from": new words, new answer.
-    reworded = Garden.load(tmp_path)
-    reworded.add_backlink(reworded.find("target"), reworded.find("source"), "See the target, now.")
+    garden_of(tmp_path, {"third.md": None})
+    reworded = garden_of(tmp_path, {"source.md": SOURCE.replace("See", "Now see")})
     assert not tracing.trace.holds(reworded)
-
-
-# --------------------------------------------------------------------------------------------
-# What a result wrote into the garden
-
-
-def test_replay_records_the_backlinks_and_reading_time_again(tmp_path, garden):
-    tracing = TracingGarden(garden)
-    source, target = garden.find("source"), garden.find("target")
-    tracing.add_backlink(target, source, "See the target.")
-    tracing.record_reading_time(source, 4)
-    assert garden.backlinks(target)[0].source is source  # passed through to the garden
-    assert garden.reading_minutes(source) == 4
-
-    later = Garden.load(tmp_path)  # the next build's garden, in which the page is reused
-    later_source, later_target = later.find("source"), later.find("target")
-    assert later.backlinks(later_target) == [] and later.reading_minutes(later_source) is None
-    pickle.loads(pickle.dumps(tracing.trace)).replay(later, later_source)
-    [backlink] = later.backlinks(later_target)
-    assert backlink.source is later_source and backlink.context == "See the target."
-    assert later.reading_minutes(later_source) == 4
-
-
-def test_replay_skips_a_backlink_to_a_post_that_is_gone(tmp_path, garden):
-    tracing = TracingGarden(garden)
-    tracing.add_backlink(garden.find("target"), garden.find("source"), "See the target.")
-    later = garden_of(tmp_path, {"target.md": None})
-    tracing.trace.replay(later, later.find("source"))  # no exception
-    assert all(later.backlinks(p) == [] for p in later.posts)
 
 
 def test_a_trace_survives_pickling(tmp_path, garden):

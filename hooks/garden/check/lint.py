@@ -26,8 +26,8 @@ from ..model.index import Garden
 from ..markdown.callouts import KNOWN_TYPES
 from ..model.post import Post
 from ..model.sequences import check_sequences
-from ..model.resolve import Resolution, resolve_href, resolve_wikilink
-from ..model.source import SourceLine, prose_lines
+from ..model.resolve import resolve_source_link
+from ..model.source import SourceLine, links_on, prose_lines
 
 # Python-Markdown's own patterns, anchored where its block parser anchors them.
 FOOTNOTE_DEFINITION = re.compile(r"[ \t]*\[\^([^\]]+)\]:")
@@ -35,9 +35,6 @@ FOOTNOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\]]+)\](?!:)")
 CALLOUT_MARKER = re.compile(r"(?<!\\)\[!([\w-]+(?: *\| *[\w-]+)*)\]([-+])?(?!\()")
 # A link's destination, `](…)`: brackets in a URL are not markers.
 LINK_DESTINATION = re.compile(r"(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
-INLINE_LINK = re.compile(r"\]\((?P<url><[^>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
-REFERENCE_DEFINITION = re.compile(r"[ \t]{0,3}\[(?!\^)[^\]]+\]:[ \t]*(?P<url><[^>]*>|\S+)")
-WIKILINK = re.compile(r"(?<!!)\[\[(?P<inner>[^\]\n]+)\]\]")
 
 Position = tuple[int, int]  # (line, column)
 PostLinter = Callable[[Post, frozenset[str], Garden], list[GardenError]]
@@ -170,9 +167,5 @@ def lint_post(post: Post, callout_types: frozenset[str] = KNOWN_TYPES, garden: G
 def links_in(line: SourceLine, post: Post, garden: Garden):
     """Each link on a line of prose, with where it leads: Markdown links, reference definitions
     and wikilinks."""
-    for pattern in (INLINE_LINK, REFERENCE_DEFINITION):
-        for match in pattern.finditer(line.text) if pattern is INLINE_LINK else filter(None, [pattern.match(line.text)]):
-            url = match["url"].strip("<>")
-            yield (line.number, line.column_of(match.start("url"))), resolve_href(url, post, garden)
-    for match in WIKILINK.finditer(line.text):
-        yield (line.number, line.column_of(match.start())), resolve_wikilink(match["inner"], garden)[0]
+    for link in links_on(line):
+        yield (link.line, link.column), resolve_source_link(link, post, garden)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
-from markdown import Extension, Markdown
+from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .context import current_page
+from .context import GardenExtension, current_page
 
 
 def _folded(text: str) -> str:
@@ -31,8 +31,9 @@ class TitleHeadingTreeprocessor(Treeprocessor):
             heading.tag = "h2"
 
 
-class HeadingsExtension(Extension):
+class HeadingsExtension(GardenExtension):
     def extendMarkdown(self, md: Markdown) -> None:
+        super().extendMarkdown(md)
         # After inline parsing (20) and attr_list (8), so heading text is final; before toc (5),
         # so the table of contents sees the demoted levels.
         md.treeprocessors.register(TitleHeadingTreeprocessor(md), "garden_headings", 6)

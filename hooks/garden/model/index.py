@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,21 +17,16 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .anchors import anchors_of
+from .backlinks import Backlink, find_backlinks
 from .errors import GardenError, InvalidPost, display_path
 from .lesswrong import parse_lesswrong_url
 from .post import Post
+from .readingtime import reading_minutes
 from .sequences import Sequence, build_sequences
 from .slugs import slugify
 
 LESSWRONG_KEYS = ("lw-page-url", "original_url")  # frontmatter that says where a post came from
 
-
-@dataclass(frozen=True)
-class Backlink:
-    """A post that links to another, with the words around the link."""
-
-    source: Post
-    context: str
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
@@ -49,9 +45,10 @@ class Garden:
     _by_title: dict[str, list[Post]] = field(default_factory=dict, repr=False)
     _lesswrong: dict[tuple[str, str | None], Post] = field(default_factory=dict, repr=False)
     _anchors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    _backlinks: dict[str, dict[str, Backlink]] = field(default_factory=dict, repr=False)
     _closest: dict[str, list[Post]] = field(default_factory=dict, repr=False)
     _reading_minutes: dict[str, int] = field(default_factory=dict, repr=False)
+    _converted: set[str] = field(default_factory=set, repr=False)  # bodies converted (see `converted_again`)
+    _files: tuple | None = field(default=None, repr=False)  # the folder's files when loaded whole
 
     @classmethod
     def load(
@@ -60,7 +57,10 @@ class Garden:
         """Index the given Markdown files (default: every `*.md` under `content_dir`), each
         read by `read(path, content_dir)` (the build passes a cached `Post.load`)."""
         garden = cls(content_dir)
-        for path in sorted(paths if paths is not None else markdown_files(content_dir)):
+        if paths is None:
+            paths = markdown_files(content_dir)
+            garden._files = _signature(paths)
+        for path in sorted(paths):
             try:
                 garden.add(read(path, content_dir))
             except InvalidPost as invalid:
@@ -185,21 +185,53 @@ class Garden:
         names = Counter(t for post in self.tags.get(slug, []) for t in post.tags if tag_slug(t) == slug)
         return names.most_common(1)[0][0] if names else slug
 
-    def record_reading_time(self, post: Post, minutes: int) -> None:
-        self._reading_minutes[post.src_uri] = minutes
+    def reading_minutes(self, post: Post) -> int:
+        if post.src_uri not in self._reading_minutes:
+            self._reading_minutes[post.src_uri] = reading_minutes(post.body)
+        return self._reading_minutes[post.src_uri]
 
-    def reading_minutes(self, post: Post) -> int | None:
-        return self._reading_minutes.get(post.src_uri)
-
-    def add_backlink(self, target: Post, source: Post, context: str) -> None:
-        """Record, while pages render, that `source` links to `target` (the first link counts)."""
-        if target is not source:
-            self._backlinks.setdefault(target.src_uri, {}).setdefault(source.src_uri, Backlink(source, context))
+    @cached_property
+    def _backlinks(self) -> dict[str, dict[str, Backlink]]:
+        # Drafts link to nobody until they are shown (under `mkdocs serve`).
+        sources = [p for p in self.posts if self.drafts_visible or not p.is_draft]
+        return find_backlinks(self, sources)
 
     def backlinks(self, post: Post) -> list[Backlink]:
         """Every post that links to `post`, newest first."""
         found = self._backlinks.get(post.src_uri, {}).values()
         return sorted(found, key=lambda b: (b.source.date or _OLDEST, b.source.title.lower()), reverse=True)
+
+    @cached_property
+    def root(self) -> Path:
+        """The content folder, as the file system names it."""
+        return self.content_dir.resolve()
+
+    @cached_property
+    def _by_body(self) -> dict[str, Post | None]:
+        bodies: dict[str, Post | None] = {}
+        for post in self.posts:
+            key = _body_key(post.body)
+            bodies[key] = None if key in bodies else post  # two posts with one text: neither
+        return bodies
+
+    def post_with_body(self, text: str) -> Post | None:
+        """The post whose body is `text`, as a page hands it to Markdown (frontmatter removed,
+        line ends and surrounding blank lines aside); None if no post or several have it."""
+        return self._by_body.get(_body_key(text))
+
+    def converted_again(self, text: str) -> bool:
+        """Note that `text` is being converted; True if it was before, which for an index loaded
+        once for many builds (`mkdocs serve` without the hook) means a new build has begun."""
+        key = _body_key(text)
+        if key in self._converted:
+            self._converted = {key}
+            return True
+        self._converted.add(key)
+        return False
+
+    def is_stale(self) -> bool:
+        """Whether a Markdown file was added, removed or changed since the folder was loaded."""
+        return self._files is None or _signature(markdown_files(self.content_dir)) != self._files
 
     def _claimant(self, slug: str) -> Post | None:
         key = slug.lower()
@@ -217,6 +249,23 @@ class Garden:
                 f"give one of the two posts another {what[key]}",
             )
         )
+
+
+def _body_key(text: str) -> str:
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    return hashlib.blake2b(normalised.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _signature(paths: Iterable[Path]) -> tuple:
+    """What changes when a file does: each file's path, size and modification time."""
+    signature = []
+    for path in sorted(paths):
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        signature.append((str(path), status.st_size, status.st_mtime_ns))
+    return tuple(signature)
 
 
 def markdown_files(content_dir: Path) -> list[Path]:

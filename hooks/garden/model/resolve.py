@@ -18,13 +18,17 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from markdown.extensions.toc import slugify
 
-from .index import Garden
 from .lesswrong import parse_lesswrong_url
-from .post import Post
+
+if TYPE_CHECKING:
+    from .index import Garden
+    from .post import Post
+    from .source import SourceLink
 
 # `/slug`, `./slug`, `slug/`, each with an optional trailing slash and #fragment: no extension.
 _SLUG_PATH = re.compile(r"(?:/|\./)?(?P<slug>[A-Za-z0-9][A-Za-z0-9._~-]*?)/?")
@@ -78,6 +82,29 @@ def resolve_href(href: str, source: Post, garden: Garden) -> Resolution:
             hint=_did_you_mean(garden, slug["slug"], "check the slug"),
         )
     return Resolution(target, parts.fragment or None)
+
+
+def resolve_source_link(link: SourceLink, source: Post, garden: Garden) -> Resolution:
+    """Where a link found in the source (`garden.model.source.links_on`) leads."""
+    if link.kind == "wikilink":
+        return resolve_wikilink(link.target, garden)[0]
+    return resolve_href(link.target, source, garden)
+
+
+def link_target(href: str, source: Post, garden: Garden) -> Post | None:
+    """The garden post a link's URL leads to, however it is written: LessWrong URL, `/slug`,
+    or a relative path to the post's Markdown file (as authors and MkDocs write them)."""
+    return resolve_href(href, source, garden).target or markdown_link_target(href, source, garden)
+
+
+def markdown_link_target(href: str, source: Post, garden: Garden) -> Post | None:
+    """The post a relative `.md` link points at."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+        return None
+    path = unquote(parts.path)
+    src_uri = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(source.src_uri), path)
+    return garden.post_at(posixpath.normpath(src_uri))
 
 
 def resolve_wikilink(inner: str, garden: Garden) -> tuple[Resolution, str]:

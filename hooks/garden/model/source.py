@@ -29,6 +29,11 @@ _RAW_TEXT_TAGS = frozenset({"script", "style", "pre", "textarea"})  # never pros
 _VOID_TAGS = frozenset({"hr", "br", "img", "input", "source", "track", "wbr", "embed", "area", "col", "meta", "link"})
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _COMMENT = re.compile(r"<!--.*?-->")
+# Links as Python-Markdown reads them: `[text](url "title")`, `[label]: url`, and the garden's
+# `[[wikilink]]` (`![[…]]` is an embed).
+INLINE_LINK = re.compile(r"\]\((?P<url><[^>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
+REFERENCE_DEFINITION = re.compile(r"[ \t]{0,3}\[(?!\^)[^\]]+\]:[ \t]*(?P<url><[^>]*>|\S+)")
+WIKILINK = re.compile(r"(?<!!)\[\[(?P<inner>[^\]\n]+)\]\]")
 
 
 @dataclass(frozen=True)
@@ -153,3 +158,24 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
 
         previous_blank, previous_code = False, False
         yield SourceLine(number, depth, text, offset + 1, original=original)
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A link as the source writes it: a URL (`kind` "url": inline, or a reference definition)
+    or the inside of a `[[wikilink]]` ("wikilink"), with the file position of its target."""
+
+    kind: str
+    target: str
+    line: int
+    column: int
+
+
+def links_on(line: SourceLine) -> Iterator[SourceLink]:
+    """The links on one line of prose, left to right within each kind."""
+    for match in INLINE_LINK.finditer(line.text):
+        yield SourceLink("url", match["url"].strip("<>"), line.number, line.column_of(match.start("url")))
+    if definition := REFERENCE_DEFINITION.match(line.text):
+        yield SourceLink("url", definition["url"].strip("<>"), line.number, line.column_of(definition.start("url")))
+    for match in WIKILINK.finditer(line.text):
+        yield SourceLink("wikilink", match["inner"], line.number, line.column_of(match.start()))

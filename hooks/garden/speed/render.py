@@ -5,8 +5,8 @@ Converting Markdown is most of a build. A page's rendering is cached under a key
 Markdown, its post's frontmatter, its URL and the build's settings (`RenderMemo.key`), together
 with the trace of what its extensions asked the garden (`garden.speed.trace`). A hit gives the page
 everything `Page.render` would have set (HTML, table of contents, anchors, links to anchors)
-and replays what the conversion logged and recorded (MkDocs' link warnings, backlinks, reading
-time), so a cached build says and writes the same as a clean one.
+and replays what the conversion logged (MkDocs' link warnings), so a cached build says the same
+as a clean one.
 
 Why a memo around `Page.render` rather than inside Python-Markdown: MkDocs adds its own
 tree-processors to each page's Markdown instance (URL rewriting, link and anchor checks) and
@@ -35,7 +35,7 @@ from mkdocs.structure.pages import Page
 
 from .cache import Cache, code_version, digest
 from ..model.index import Garden
-from ..markdown.context import rendering
+from ..markdown.context import answering
 from .parallel import forked_map
 from ..model.post import Post
 from .trace import Trace, TracingGarden, post_fingerprint
@@ -110,7 +110,6 @@ class RenderMemo:
             result = render_page(page, config, files, post, self.garden)
             self.cache.put(KIND, key, result)
         result.apply(page, files)
-        result.trace.replay(self.garden, post)
 
     def prerender(
         self, config: MkDocsConfig, files: Files, src_uris: list[str], jobs: int, alongside: PostWork | None = None
@@ -150,12 +149,8 @@ class RenderMemo:
 def render_page(page: Page, config: MkDocsConfig, files: Files, post: Post | None, garden: Garden) -> Rendered:
     """MkDocs' own rendering of `page`, with the garden traced and the log captured."""
     trace = Trace()
-    with captured_logs() as logs:
-        if post is None:
-            Page.render(page, config, files)
-        else:
-            with rendering(post, TracingGarden(garden, trace)):
-                Page.render(page, config, files)
+    with captured_logs() as logs, answering(TracingGarden(garden, trace)):
+        Page.render(page, config, files)
     links = page.links_to_anchors
     return Rendered(
         content=page.content or "",

@@ -8,8 +8,7 @@ answer. A cached result is used again only if every question it asked still gets
 answer (`Trace.holds`), the "verifying trace" of build systems such as Shake.
 
 A post's fingerprint is its address and frontmatter, not its body: editing the words of one
-essay does not touch the pages that link to it, while retitling it does. What a result *wrote*
-into the garden (backlinks, reading time) is kept too, and replayed when the result is reused.
+essay does not touch the pages that link to it, while retitling it does.
 """
 
 from __future__ import annotations
@@ -74,8 +73,6 @@ def _argument(value: Any) -> Any:
 @dataclass
 class Trace:
     reads: dict[tuple, Any] = field(default_factory=dict)  # (name, args, kwargs) -> fingerprint
-    backlinks: list[tuple[str, str]] = field(default_factory=list)  # (target's src_uri, context)
-    reading_minutes: int | None = None
 
     def holds(self, garden: Garden, answers: dict[tuple, Any] | None = None) -> bool:
         """Whether every question asked then gets the same answer from `garden` now. Pass the
@@ -101,17 +98,6 @@ class Trace:
             if answer != expected:
                 return False
         return True
-
-    def replay(self, garden: Garden, post: Post | None) -> None:
-        """Write into `garden` what the traced work wrote, as if it had run again."""
-        if post is None:
-            return
-        for target_src, context in self.backlinks:
-            target = garden.post_at(target_src)
-            if target is not None:
-                garden.add_backlink(target, post, context)
-        if self.reading_minutes is not None:
-            garden.record_reading_time(post, self.reading_minutes)
 
 
 class TracingGarden:
@@ -141,11 +127,3 @@ class TracingGarden:
 
     def __bool__(self) -> bool:
         return True
-
-    def add_backlink(self, target: Post, source: Post, context: str) -> None:
-        self.trace.backlinks.append((target.src_uri, context))
-        self._garden.add_backlink(target, source, context)
-
-    def record_reading_time(self, post: Post, minutes: int) -> None:
-        self.trace.reading_minutes = minutes
-        self._garden.record_reading_time(post, minutes)

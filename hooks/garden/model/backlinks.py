@@ -1,0 +1,158 @@
+"""Who links to whom, read from the sources: the index's "Linked from" lists, known before any
+page is converted, by a build with or without the hook, and by a build that takes every page
+from the cache.
+
+Each post's links are found by the source scanner (`garden.model.source`, so links in code do
+not count) and resolved by the same rules as the Markdown extension that rewrites them
+(`garden.model.resolve`). The words shown beside a backlink are the paragraph (or list item,
+table row, heading…) around the first link, converted by Python-Markdown and read as text, so a
+reader sees what the page shows (inline code, link texts, `@title` as the title), not the
+Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from .resolve import link_target, resolve_wikilink
+from .source import WIKILINK, SourceLine, links_on, prose_lines
+
+if TYPE_CHECKING:
+    from .index import Garden
+    from .post import Post
+
+CONTEXT_LENGTH = 280
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
+_HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
+_TABLE_ROW = re.compile(r"[ \t]*\|")
+# What Python-Markdown without the site's extensions would show as text: footnote references and
+# definition labels, callout markers.
+_FOOTNOTE = re.compile(r"\[\^[^\]]+\]:?")
+_CALLOUT_MARKER = re.compile(r"^\[![\w-]+(?: *\| *[\w-]+)*\][-+]?")
+_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")  # Python-Markdown's stand-ins for raw HTML
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """A post that links to another, with the words around the link."""
+
+    source: Post
+    context: str
+
+
+def find_backlinks(garden: Garden, sources: list[Post]) -> dict[str, dict[str, Backlink]]:
+    """Target src_uri -> {source src_uri: backlink}, for the first link from each source to
+    each other post."""
+    found: dict[str, dict[str, Backlink]] = {}
+    excerpts = Excerpts(garden)
+    for source in sources:
+        for block, hrefs in linked_blocks(source, garden):
+            for target in hrefs:
+                if target is source or source.src_uri in found.get(target.src_uri, {}):
+                    continue
+                found.setdefault(target.src_uri, {})[source.src_uri] = Backlink(source, excerpts.of(block, target, source))
+    return found
+
+
+def linked_blocks(post: Post, garden: Garden) -> Iterator[tuple[str, list[Post]]]:
+    """Each block of the post's prose that links to garden posts, with those posts in order."""
+    for lines in blocks(prose_lines(post.body, post.body_line)):
+        targets = []
+        for line in lines:
+            for link in links_on(line):
+                if link.kind == "wikilink":
+                    target = resolve_wikilink(link.target, garden)[0].target
+                else:
+                    target = link_target(link.target, post, garden)
+                if target is not None:
+                    targets.append(target)
+        if targets:
+            yield "\n".join(line.original for line in lines), targets
+
+
+def blocks(lines: Iterator[SourceLine]) -> Iterator[list[SourceLine]]:
+    """Lines of prose grouped as a reader sees them: paragraphs, list items, table rows,
+    headings; a blank line or a change of quote depth ends one."""
+    block: list[SourceLine] = []
+    for line in lines:
+        starts = _LIST_ITEM.match(line.text) or _HEADING.match(line.text) or _TABLE_ROW.match(line.text)
+        if block and (line.blank or line.depth != block[-1].depth or starts or _HEADING.match(block[-1].text)):
+            yield block
+            block = []
+        if not line.blank:
+            block.append(line)
+    if block:
+        yield block
+
+
+class Excerpts:
+    """A block's words as its page shows them, cut to a readable length around the link."""
+
+    def __init__(self, garden: Garden) -> None:
+        self.garden = garden
+        self.titles = _AtTitles()
+        self.md = markdown.Markdown()
+        self.md.treeprocessors.register(self.titles, "garden_at_titles", 1)
+
+    def of(self, block: str, target: Post, source: Post) -> str:
+        self.titles.resolve = lambda href: link_target(href, source, self.garden)
+        self.titles.target, self.titles.link_text = target, None
+        words = " ".join(_text_of(self.md.reset().convert(self.prepared(block))).split())
+        return cut(words, self.titles.link_text or target.title)
+
+    def prepared(self, block: str) -> str:
+        """The block as core Python-Markdown will read it: wikilinks as the text they show, no
+        footnote labels, no callout marker, a table row as its cells' words."""
+        block = WIKILINK.sub(lambda match: resolve_wikilink(match["inner"], self.garden)[1], block).lstrip()
+        if block.startswith("|"):
+            block = block.replace("|", " ")
+        return _FOOTNOTE.sub("", _CALLOUT_MARKER.sub("", block))
+
+
+class _AtTitles(Treeprocessor):
+    """`[@title](…)` shows the title of the post it links to, as on the page; and notes the
+    text of the first link to the target, to centre the excerpt on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.resolve: Callable[[str], Post | None] = lambda href: None
+        self.target: Post | None = None
+        self.link_text: str | None = None
+
+    def run(self, root: etree.Element) -> None:
+        for link in root.iter("a"):
+            found = self.resolve(link.get("href") or "")
+            text = "".join(link.itertext()).strip()
+            if found is not None and text == "@title":
+                for child in list(link):
+                    link.remove(child)
+                link.text = AtomicString(found.title)
+                text = found.title
+            if self.link_text is None and found is self.target and text:
+                self.link_text = text
+
+
+def _text_of(html: str) -> str:
+    """The text of converted HTML (tags dropped, entities read)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    body = LexborHTMLParser(f"<body>{_PLACEHOLDER.sub('', html)}</body>").body
+    return body.text(separator="") if body is not None else ""
+
+
+def cut(text: str, around: str) -> str:
+    """`text`, or CONTEXT_LENGTH characters of it around `around`, marked where cut."""
+    if len(text) <= CONTEXT_LENGTH:
+        return text
+    anchor = text.find(" ".join(around.split()))
+    start = max(0, min(anchor - CONTEXT_LENGTH // 3, len(text) - CONTEXT_LENGTH))
+    excerpt = text[start : start + CONTEXT_LENGTH].strip()
+    return ("… " if start else "") + excerpt + (" …" if start + CONTEXT_LENGTH < len(text) else "")
