@@ -41,7 +41,8 @@ GARDEN = {
     ),
     "essays/markup.md": post(
         "Markup as text",
-        "To show a tag, write `<img src=x onerror=alert(1)>` in backticks.\n",
+        "To show a tag, write `<img src=x onerror=alert(1)>` in backticks.\n\n"
+        "```markdown\n> [!warning]\n> A listing of callout syntax.\n```\n\nAfter the listing.\n",
         permalink="markup",
         date_published="2024-05-01",
     ),
@@ -118,6 +119,13 @@ def test_a_page_is_indexed_without_other_posts_words_or_heading_anchors(served):
     assert "¶" not in pruning
     home = pages["/"]["content"]
     assert "Welcome to the garden" in home and "On pruning hedges" not in home  # the post list
+
+
+def test_code_listings_are_not_indexed_so_excerpts_are_prose(served):
+    _, site = served
+    markup = indexed_pages(site.site)["/markup/"]["content"]
+    assert "onerror" in markup and "After the listing." in markup  # inline code stays
+    assert "callout syntax" not in markup and "[!warning]" not in markup
 
 
 def test_pagefind_failing_is_a_warning_so_a_strict_build_fails(tmp_path):

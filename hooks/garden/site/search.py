@@ -19,7 +19,8 @@ What is indexed, with Pagefind's own settings rather than markup in our template
   Material's 404.html.
 - `EXCLUDE_SELECTORS`: text that belongs to other posts (post lists, backlinks, sequence links)
   or to the page's chrome (heading anchors, footnote return links, the draft label), so that a
-  search for one essay's words finds that essay.
+  search for one essay's words finds that essay; and code listings, so that every excerpt is
+  the essay's own prose as readers see it.
 
 Pagefind's first `<h1>` in the article is the result title: the post's frontmatter title.
 Indexing runs the `pagefind` binary shipped in the `pagefind_bin` wheel (PyPI `pagefind[bin]`):
@@ -62,6 +63,10 @@ EXCLUDE_SELECTORS = (
     ".garden-posts",  # a tag page's list of essays
     ".garden-sequence",  # links to the previous and next parts
     ".garden-backlinks",  # other posts' titles and the words around their links here
+    # Code listings: a result's excerpt is then always the essay's own prose, never Markdown or
+    # code shown as an example (a search for "untitled warning" should land on the callout, not
+    # on the listing that shows how to write one). Inline code stays searchable.
+    "pre",
 )
 TIMEOUT = 600  # seconds; 5,000 generated essays index in about 30
 
