@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # MkDocs 1.6 prints a banner about MkDocs 2 on every run; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install chromium serve build test check links bench clean distclean lock
+.PHONY: install chromium serve build test test-fast check links bench clean distclean lock
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ build: install
 
 test: install chromium
 	$(BIN)/python -m pytest
+
+# The tests that need no build, server, browser or process (a few seconds): for the edit-test loop.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 # The browser tests (tests/site/test_browser.py) drive the system's Chromium, never a browser that
 # Playwright downloads. If there is none, this installs Debian's (with sudo unless root); nothing

@@ -118,3 +118,14 @@ def sample_site(tmp_path_factory) -> Build:
     build = Build(result.returncode, result.stdout + result.stderr, site)
     assert build.returncode == 0, build.output
     return build
+
+
+def garden_in_memory(files: dict[str, str], content_dir: Path = Path("/garden/content")) -> "Garden":
+    """A garden index of {src_uri: source}, parsed by the post model without touching the disk."""
+    from garden.model.index import Garden
+    from garden.model.post import Post
+
+    garden = Garden(content_dir)
+    for src_uri, text in sorted(files.items()):
+        garden.add(Post.parse(text, content_dir / src_uri, src_uri))
+    return garden

@@ -23,6 +23,8 @@ import pytest
 
 from garden.check.external import ExternalResult, ExternalSettings, _bot_blocker, _retry_after_seconds, check_urls
 
+pytestmark = pytest.mark.slow  # builds sites, runs servers or the CLI in processes
+
 TIMEOUT = 0.5  # the checker's timeout in these tests
 SLOW = 2.0  # how long /slow takes to answer: well past TIMEOUT
 

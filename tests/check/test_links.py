@@ -10,6 +10,8 @@ import pytest
 import yaml
 from conftest import BIN, ENV, REPO, mkdocs_build, post, write_project
 
+pytestmark = pytest.mark.slow  # builds sites, runs servers or the CLI in processes
+
 FAULTY = {
     "index.md": post("Home", "Welcome.\n"),
     "target.md": post("Target", "## A real heading\n\nText.\n", permalink="target", aliases=["old-target"]),

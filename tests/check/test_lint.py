@@ -170,6 +170,7 @@ def test_escaped_markers_are_meant_as_text():
     assert reader_sees(body)["literal"] == ["[^nope]", "[!note]"]
 
 
+@pytest.mark.slow
 def test_garden_check_prints_findings_and_fails_on_errors_only(tmp_path):
     (tmp_path / "content").mkdir()
     (tmp_path / "mkdocs.yml").write_text("site_name: t\ndocs_dir: content\nextra:\n  garden:\n    callout_types: [goose]\n")
@@ -190,6 +191,7 @@ def test_garden_check_prints_findings_and_fails_on_errors_only(tmp_path):
     assert result.returncode == 0, "a warning alone does not fail the check"
 
 
+@pytest.mark.slow
 def test_the_build_fails_on_lint_errors_and_only_mentions_warnings(build_garden):
     failing = build_garden({"a.md": post("A", "Cited.[^gone]\n")})
     assert failing.returncode != 0

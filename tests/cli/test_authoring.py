@@ -23,6 +23,8 @@ from garden.cli.authoring import UnsafeEdit, edit_frontmatter
 from garden.model.post import Post
 from garden.model.slugs import slugify
 
+pytestmark = pytest.mark.slow  # builds sites, runs servers or the CLI in processes
+
 HOME = post("Home", "Welcome.\n")
 
 

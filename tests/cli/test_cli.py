@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
 from conftest import BIN, ENV, REPO, post
+
+pytestmark = pytest.mark.slow  # builds sites, runs servers or the CLI in processes
 
 
 def garden(*args: str, cwd=REPO) -> subprocess.CompletedProcess:

@@ -80,6 +80,7 @@ def hrefs(page) -> dict[str, str]:
     return {a.text().strip(): a.attributes["href"] for a in page.css("article a[href]") if a.text().strip()}
 
 
+@pytest.mark.slow
 def test_lesswrong_and_alignment_forum_urls_of_garden_posts_become_local(site):
     links = hrefs(site.page("seeds"))
     assert links["essay on weeds"] == "../weeds/"
@@ -87,6 +88,7 @@ def test_lesswrong_and_alignment_forum_urls_of_garden_posts_become_local(site):
     assert hrefs(site.page("weeds"))["seed essay"] == "../seeds/"
 
 
+@pytest.mark.slow
 def test_wikilinks_and_permalink_links_resolve(site):
     page = site.page("seeds")
     links = hrefs(page)
@@ -98,10 +100,12 @@ def test_wikilinks_and_permalink_links_resolve(site):
     assert hrefs(site.page("weeds"))["On seeds"] == "../seeds/"
 
 
+@pytest.mark.slow
 def test_at_title_becomes_the_targets_title(site):
     assert hrefs(site.page("seeds"))["On weeds"] == "../weeds/"
 
 
+@pytest.mark.slow
 def test_comments_and_a_posts_own_original_stay_external(site):
     links = hrefs(site.page("seeds"))
     assert links["a comment"] == f"{LW}/{WEEDS}/on-weeds?commentId={OTHER}"
@@ -109,21 +113,25 @@ def test_comments_and_a_posts_own_original_stay_external(site):
     assert links["original"] == f"{LW}/{SEEDS}/on-seeds"
 
 
+@pytest.mark.slow
 def test_a_comment_that_is_a_garden_post_links_to_it_and_its_siblings_do_not(site):
     links = hrefs(site.page("seeds"))
     assert links["shortform note"] == "../short/"
     assert links["another comment"] == f"{LW}/{FEED}/shortform?commentId={OTHER}"
 
 
+@pytest.mark.slow
 def test_a_missing_fragment_is_dropped(site):
     assert hrefs(site.page("seeds"))["missing heading"] == "../weeds/"
 
 
+@pytest.mark.slow
 def test_links_in_code_are_left_alone(site):
     codes = [code.text() for code in site.page("seeds").css("article p code")]
     assert "[[weeds]]" in codes and f"{LW}/{WEEDS}/x" in codes
 
 
+@pytest.mark.slow
 def test_each_post_lists_who_links_to_it_newest_first_without_drafts(site):
     backlinks = site.page("weeds").css(".garden-backlinks li")
     assert [li.css_first("a").text() for li in backlinks] == ["On seeds", "A shortform note"]
@@ -183,3 +191,47 @@ def test_two_posts_from_one_lesswrong_post_are_an_error(tmp_path):
     [error] = garden.errors
     assert error.path.name == "b.md" and error.line == 3
     assert "names the LessWrong post that" in error.message and "a.md already comes from" in error.message
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown in, HTML out, on a small in-memory index (no build)
+
+
+def convert_in_garden(body: str) -> str:
+    """The HTML of a post whose body is `body`, in a garden that also holds the posts of GARDEN."""
+    import markdown
+
+    from conftest import garden_in_memory
+
+    from garden.markdown import context
+
+    garden = garden_in_memory({**GARDEN, "essays/under-test.md": post("Under test", body, permalink="under-test")})
+    context.publish(garden)
+    try:
+        return markdown.Markdown(extensions=["garden.markdown.crosslinks"]).convert(body)
+    finally:
+        context.publish(None)
+
+
+@pytest.mark.parametrize(
+    ("markdown_in", "html_out"),
+    [
+        (f"[x]({LW}/{WEEDS}/any-slug)", '<p><a href="../weeds.md">x</a></p>'),
+        ("[x](/old-weeds/#pulling-them-out)", '<p><a href="../weeds.md#pulling-them-out">x</a></p>'),
+        ("[@title](/short)", '<p><a href="../notes/short.md">A shortform note</a></p>'),
+        ("[@title](seeds.md)", '<p><a href="seeds.md">On seeds</a></p>'),
+        ("[[On Weeds#Pulling them out]]", '<p><a class="wikilink" href="../weeds.md#pulling-them-out">On weeds § Pulling them out</a></p>'),
+        ("[[weeds|*not* emphasis]]", '<p><a class="wikilink" href="../weeds.md">*not* emphasis</a></p>'),
+        ("[[nowhere]]", "<p><span class=\"wikilink wikilink--missing\" title=\"wikilink [[nowhere]] leads to no post: nothing has that permalink, alias or title\">nowhere</span></p>"),
+        (f"[c]({LW}/{WEEDS}/on-weeds?commentId={OTHER})", f'<p><a href="{LW}/{WEEDS}/on-weeds?commentId={OTHER}">c</a></p>'),
+        ("`[[weeds]]` and ![[image.png]]", "<p><code>[[weeds]]</code> and ![[image.png]]</p>"),
+    ],
+)
+def test_links_in_and_html_out(markdown_in, html_out):
+    assert convert_in_garden(markdown_in) == html_out
+
+
+def test_text_that_is_no_post_is_left_as_written():
+    import markdown
+
+    assert markdown.Markdown(extensions=["garden.markdown.crosslinks"]).convert("[[weeds]]") == "<p>[[weeds]]</p>"

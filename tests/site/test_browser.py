@@ -25,6 +25,8 @@ import pytest
 import yaml
 from conftest import REPO
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]  # Chromium against the built sample garden
+
 try:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import Page, expect, sync_playwright

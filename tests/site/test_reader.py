@@ -13,6 +13,8 @@ from conftest import mkdocs_build, post, write_project
 from garden.model.index import Garden
 from garden.check.lint import lint_garden
 
+pytestmark = pytest.mark.slow  # builds sites, runs servers or the CLI in processes
+
 LW = "https://www.lesswrong.com/posts"
 BODY_WORDS = " ".join(["word"] * 460)  # two minutes at 230 words a minute
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from conftest import REPO
 
+import pytest
 from garden.model.index import Garden
+
+pytestmark = pytest.mark.slow  # builds sites, runs servers or the CLI in processes
 
 
 def test_the_sample_garden_has_no_problems_and_at_least_six_essays():

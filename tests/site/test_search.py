@@ -23,6 +23,8 @@ from conftest import BIN, ENV, Build, post, write_project
 from garden.speed.cache import Cache
 from garden.site.search import SearchIndexError, index_site, write_search_index
 
+pytestmark = pytest.mark.slow  # builds sites, runs servers or the CLI in processes
+
 GARDEN = {
     "index.md": post("Home", "Welcome to the garden.\n"),
     "essays/pruning.md": post(

@@ -13,6 +13,8 @@ from conftest import BIN, ENV, post, write_project
 from test_search import indexed_pages
 from selectolax.lexbor import LexborHTMLParser
 
+pytestmark = pytest.mark.slow  # builds sites, runs servers or the CLI in processes
+
 ESSAY = post(
     "Tending a garden",
     "# Tending a garden\n\nThe first paragraph.\n\n# A section\n\nMore.\n",

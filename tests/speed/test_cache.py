@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import BIN, ENV, REPO, write_project
 
 from garden.speed.cache import FORMAT, Cache, digest
@@ -226,6 +228,7 @@ def sample_project(tmp_path: Path) -> Path:
     return write_project(tmp_path, {}, nav=True)
 
 
+@pytest.mark.slow
 def test_a_build_over_corrupted_cache_entries_succeeds_and_matches_a_clean_build(tmp_path):
     """Every pickled entry (posts, lint findings, rendered Markdown, page output, the manifest)
     and every compiled template truncated: each is a miss, and the output is a clean build's."""
@@ -247,6 +250,7 @@ def test_a_build_over_corrupted_cache_entries_succeeds_and_matches_a_clean_build
     assert tree(tmp_path / "again") == tree(tmp_path / "clean")
 
 
+@pytest.mark.slow
 def test_a_build_over_a_corrupted_search_index_in_the_cache_writes_a_whole_index(tmp_path):
     """The cached Pagefind index is a folder of files: truncated files in it must not end up
     in the site as its search index (the search box would fail to load its chunks)."""

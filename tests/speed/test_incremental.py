@@ -34,6 +34,8 @@ from selectolax.lexbor import LexborHTMLParser
 sys.path.insert(0, str(REPO / "bench"))
 import generate  # noqa: E402 - bench/generate.py, the benchmark corpus
 
+pytestmark = pytest.mark.slow  # builds sites, runs servers or the CLI in processes
+
 # The sitemap's dates come from the clock; pin them so two builds a second apart compare. The
 # garden's own variables are set by each test, not inherited from the shell running the tests.
 BUILD_ENV = {key: value for key, value in ENV.items() if not key.startswith("GARDEN_")} | {"SOURCE_DATE_EPOCH": "1700000000"}
