@@ -23,7 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .resolve import link_target, resolve_wikilink
-from .source import WIKILINK, SourceLine, links_on, prose_lines
+from .source import CALLOUT_MARKER, FOOTNOTE_DEFINITION, FOOTNOTE_REFERENCE, WIKILINK, SourceLine, links_on, prose_lines
 
 if TYPE_CHECKING:
     from .index import Garden
@@ -33,10 +33,6 @@ CONTEXT_LENGTH = 280
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
 _TABLE_ROW = re.compile(r"[ \t]*\|")
-# What Python-Markdown without the site's extensions would show as text: footnote references and
-# definition labels, callout markers.
-_FOOTNOTE = re.compile(r"\[\^[^\]]+\]:?")
-_CALLOUT_MARKER = re.compile(r"^\[![\w-]+(?: *\| *[\w-]+)*\][-+]?")
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")  # Python-Markdown's stand-ins for raw HTML
 
 
@@ -114,7 +110,11 @@ class Excerpts:
         block = WIKILINK.sub(lambda match: resolve_wikilink(match["inner"], self.garden)[1], block).lstrip()
         if block.startswith("|"):
             block = block.replace("|", " ")
-        return _FOOTNOTE.sub("", _CALLOUT_MARKER.sub("", block))
+        if marker := CALLOUT_MARKER.match(block):
+            block = block[marker.end() :]
+        if definition := FOOTNOTE_DEFINITION.match(block):
+            block = block[definition.end() :]
+        return FOOTNOTE_REFERENCE.sub("", block)
 
 
 class _AtTitles(Treeprocessor):

@@ -12,11 +12,9 @@ from __future__ import annotations
 import math
 import re
 
-from .source import prose_lines
+from .source import CALLOUT_MARKER, FOOTNOTE_DEFINITION, prose_lines
 
 WORDS_PER_MINUTE = 230
-_FOOTNOTE_DEFINITION = re.compile(r"[ \t]*\[\^[^\]]+\]:")
-_FOLDED_CALLOUT = re.compile(r"[ \t]*\[![\w-]+(?: *\| *[\w-]+)*\]-")
 _LINK_DESTINATION = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _WORD = re.compile(r"\w")
@@ -32,12 +30,13 @@ def words_read(body: str) -> int:
             continue  # raw HTML blocks: embeds, widgets, not prose
         if folded_at and (line.depth < folded_at or (line.blank and line.depth == 0)):
             folded_at = 0
-        if _FOOTNOTE_DEFINITION.match(line.text) and line.depth == 0:
+        if FOOTNOTE_DEFINITION.match(line.text) and line.depth == 0:
             in_footnote = True
         elif in_footnote and not line.blank and previous_blank and line.indent < 4:
             in_footnote = False  # back at the margin after a blank line: the note has ended
         previous_blank = line.blank
-        if line.depth and not folded_at and _FOLDED_CALLOUT.match(line.text):
+        marker = CALLOUT_MARKER.match(line.text.lstrip()) if line.depth and not folded_at else None
+        if marker and marker[2] == "-":
             folded_at = line.depth
         if in_footnote or folded_at or line.blank:
             continue

@@ -29,6 +29,10 @@ _RAW_TEXT_TAGS = frozenset({"script", "style", "pre", "textarea"})  # never pros
 _VOID_TAGS = frozenset({"hr", "br", "img", "input", "source", "track", "wbr", "embed", "area", "col", "meta", "link"})
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _COMMENT = re.compile(r"<!--.*?-->")
+# Footnotes and callout markers as Python-Markdown and pymdownx.quotes read them.
+FOOTNOTE_DEFINITION = re.compile(r"[ \t]*\[\^([^\]]+)\]:")
+FOOTNOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\]]+)\](?!:)")
+CALLOUT_MARKER = re.compile(r"(?<!\\)\[!([\w-]+(?: *\| *[\w-]+)*)\]([-+])?(?!\()")
 # Links as Python-Markdown reads them: `[text](url "title")`, `[label]: url`, and the garden's
 # `[[wikilink]]` (`![[…]]` is an embed).
 INLINE_LINK = re.compile(r"\]\((?P<url><[^>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
