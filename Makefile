@@ -21,8 +21,13 @@ $(STAMP): pyproject.toml constraints.txt
 # --livereload is spelled out: with click >= 8.2, MkDocs 1.6 otherwise starts with reload off.
 # --dirty keeps the preview's folder between rebuilds, so only pages whose HTML changed are
 # written; the garden decides which (MkDocs' own --dirty would go by file times: see site.py).
+# The address is mkdocs.yml's `dev_addr` unless HOST or PORT says otherwise for this run:
+# `make serve PORT=8001`, `make serve HOST=0.0.0.0` (to reach it from another device).
+DEV_ADDR := $(or $(shell sed -n 's/^dev_addr:[[:space:]]*//p' mkdocs.yml 2>/dev/null | tr -d "\"'"),127.0.0.1:8000)
+HOST ?= $(firstword $(subst :, ,$(DEV_ADDR)))
+PORT ?= $(lastword $(subst :, ,$(DEV_ADDR)))
 serve: install
-	$(BIN)/mkdocs serve --livereload --dirty --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --livereload --dirty --dev-addr $(HOST):$(PORT)
 
 # NO_CACHE=1 builds without the build cache (.cache/garden/), as `garden build --no-cache` does.
 build: install

@@ -2,6 +2,8 @@
 stages (`garden.pipeline` lists them in order). Markdown features are `garden.markdown`
 extensions, which work without this file."""
 
+from mkdocs.plugins import event_priority
+
 from garden import pipeline as garden
 
 
@@ -45,8 +47,16 @@ def on_post_page(output, page, config):
     return garden.keep_page(output, page)
 
 
+@event_priority(-100)  # last: after every plugin's post_build, nothing is left to warn
 def on_post_build(config):
-    garden.finish_pages()
-    garden.redirects()
-    garden.feed()
-    garden.index_search()
+    try:
+        garden.finish_pages()
+        garden.redirects()
+        garden.feed()
+        garden.index_search()
+    finally:
+        garden.finish()
+
+
+def on_build_error(error):
+    garden.abandon()

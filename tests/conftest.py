@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,3 +131,15 @@ def garden_in_memory(files: dict[str, str], content_dir: Path = Path("/garden/co
     for src_uri, text in sorted(files.items()):
         garden.add(Post.parse(text, content_dir / src_uri, src_uri))
     return garden
+
+
+@contextmanager
+def published(garden) -> Iterator[None]:
+    """Within the block, the garden extensions use `garden`, as during a garden build."""
+    from garden.markdown import context
+
+    context.publish(garden)
+    try:
+        yield
+    finally:
+        context.publish(None)

@@ -8,6 +8,7 @@
     6. redirects     a page per alias
     7. feed          the RSS feed
     8. search        the Pagefind index
+    9. finish        a strict build that failed leaves its site folder empty
 
 hooks/build.py calls these stages from MkDocs' events; each stage is a few lines handing over
 to the module that does the work (`model`, `site`, `check`, `speed`). The Markdown itself is
@@ -20,6 +21,7 @@ in the site folder) is the `Session`.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +39,16 @@ from .markdown import context as markdown_context
 from .model.config import GardenConfig
 from .model.errors import GardenError
 from .model.index import Garden
+from .model.layout import SiteLayout
 from .model.post import Post
-from .site import pages, search, templates
+from .model.resolve import check_address
+from .site import pages, preview, search, templates
 from .site.feed import write_feed
+from .site.guard import SiteGuard
+from .site.mkdocs_patches import patch_mkdocs
 from .site.redirects import write_redirects
-from .site.report import log, report
+from .site.report import SaidByTheGarden, log, report, warning_level
+from .site.report import new_build as new_report
 from .speed.cache import Cache, digest
 from .speed.dirty import DirtySite
 from .speed.memo import post_linter, post_reader
@@ -55,6 +62,7 @@ class Session:
     """What outlives one build: `mkdocs serve` rebuilds with the same hook module."""
 
     serving: bool = False  # `mkdocs serve`: drafts are shown
+    guard: SiteGuard | None = None  # a build's hold on its site folder (not under serve)
     dirty: DirtySite | None = None  # `--dirty`: only changed pages are written
     cache: Cache = field(default_factory=lambda: Cache(None))
 
@@ -74,6 +82,7 @@ class Build:
     linted: dict[str, list[GardenError]] = field(default_factory=dict)  # findings from the workers
     written: dict[str, str] = field(default_factory=dict)  # each page's output digest, by its path in the site
     early_search: search.EarlyIndex | None = None
+    problems: preview.Problems | None = None  # under `mkdocs serve`: shown on the pages
 
     @property
     def site_dir(self) -> Path:
@@ -105,10 +114,18 @@ def start(command: str, dirty: bool = False) -> None:
 
 def configure(config: MkDocsConfig) -> MkDocsConfig:
     global build
+    patch_mkdocs()
+    new_report()
+    _install_log_filter(logging.getLogger("mkdocs.structure.pages"), SaidByTheGarden(_post_at, _link_problem))
     search.new_build()
     markdown_context.publish(None)
     root = Path(config.config_file_path).parent
+    if not session.serving:
+        if session.guard is not None:
+            session.guard.release()
+        session.guard = SiteGuard(Path(config.site_dir), strict=bool(config.strict))
     build = Build(config, GardenConfig.from_mapping(config, root))
+    build.problems = preview.Problems() if session.serving else None
     cache = Cache.beside(root, remember=session.serving)
     if cache.root != session.cache.root:
         session.cache = cache
@@ -127,8 +144,16 @@ def read_posts(files: Files) -> Garden:
         for file in files.documentation_pages(inclusion=InclusionLevel.all)
         if file.abs_src_path and file.inclusion is not InclusionLevel.EXCLUDED
     ]
-    b.garden = Garden.load(Path(b.config.docs_dir), paths, read=post_reader(session.cache, b.sources))
+    # The site's own files, which no permalink or alias may overwrite: what the theme and the
+    # content folder copy (pages are placed later), and the theme's templates such as 404.html.
+    layout = SiteLayout.of_build(
+        (f.dest_uri for f in files if not f.is_documentation_page()), b.config.theme.static_templates
+    )
+    project = Path(b.config.config_file_path).parent
+    read = post_reader(session.cache, b.sources)
+    b.garden = Garden.load(Path(b.config.docs_dir), paths, read=read, layout=layout, project=project)
     b.garden.drafts_visible = session.serving
+    b.garden.markdown_settings = (b.config.markdown_extensions, b.config.mdx_configs)
     markdown_context.publish(b.garden)  # the extensions use this index rather than load one
     return b.garden
 
@@ -138,6 +163,8 @@ def place_pages(files: Files) -> Files:
     assert b.garden is not None
     pages.place_posts(b.garden, files, b.config)
     for page in pages.tag_pages(b.garden, files, b.config):
+        files.append(page)
+    for page in b.problems.stand_in_pages(b.garden, b.config, files) if b.problems else ():
         files.append(page)
     if session.dirty is not None:
         session.dirty.answer_for(files)
@@ -181,7 +208,10 @@ def lint() -> None:
         found = b.linted.pop(post.src_uri, None)
         return found if found is not None else cached_lint(post, types, garden)
 
-    report(lint_garden(b.garden, callout_types(b), lint=lint_post))
+    findings = lint_garden(b.garden, callout_types(b), lint=lint_post)
+    report(findings)
+    if b.problems is not None:
+        b.problems.collect(findings)
 
 
 def page_source(page: Page) -> str | None:
@@ -196,6 +226,8 @@ def prepare_page(page: Page) -> None:
         page.meta = pages.page_meta(post)
     if b.renders is not None:
         b.renders.install(page)
+    if post is not None:
+        pages.guard_render(page, post, report)
 
 
 # --------------------------------------------------------------------------------------------
@@ -207,10 +239,12 @@ def render_templates(env: Environment, files: Files) -> Environment:
     output can come from the cache (or render them in parallel)."""
     b = _current()
     assert b.garden is not None and b.nav is not None
+    report(pages.missing_templates(b.garden, files, env))
     b.outputs = OutputMemo(session.cache, b.garden, b.config, b.nav)
     b.outputs.choose([file.page for file in files.documentation_pages() if file.page and file.page.content is not None])
     b.outputs.compiled_templates(env)
     templates.extend(env, b.outputs.tracing, serving=session.serving)
+    env.globals["garden_problems"] = b.problems.everything if b.problems else list
     env.globals["garden_cached_html"] = b.outputs.cached_html
     started = time.perf_counter()
     if count := b.outputs.prerender(files, b.config, b.nav, env, session.serving):
@@ -238,7 +272,8 @@ def keep_page(output: str, page: Page) -> str:
     if b.outputs is not None:
         b.outputs.keep(page, output)
     b.written[page.file.dest_uri] = digest(output)
-    return output
+    # Under `mkdocs serve`, a post's problems are shown on its page (garden.site.preview).
+    return b.problems.annotate(output, page) if b.problems else output
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,7 +304,7 @@ def feed() -> None:
     if b.config.site_url:
         write_feed(b.garden, b.site_dir, b.config.site_url, b.config.site_name, b.config.site_description)
     else:
-        log.warning("no feed written: set `site_url` in mkdocs.yml, since a feed needs absolute links")
+        log.log(warning_level(), "no feed written: set `site_url` in mkdocs.yml, since a feed needs absolute links")
 
 
 def index_search() -> None:
@@ -277,7 +312,36 @@ def index_search() -> None:
     search.index_site(b.config, session.cache, pages_digest(b), background=session.serving, early=b.early_search)
 
 
+def finish() -> None:
+    """The last step: a strict build that is going to fail leaves no site behind."""
+    if session.guard is not None:
+        session.guard.finish()
+        session.guard = None
+
+
+def abandon() -> None:
+    """The build stopped with an exception: let go of the site folder."""
+    if session.guard is not None:
+        session.guard.release()
+        session.guard = None
+
+
 # --------------------------------------------------------------------------------------------
+
+
+def _post_at(src_uri: str) -> Post | None:
+    return None if build is None or build.garden is None else build.garden.post_at(src_uri)
+
+
+def _link_problem(url: str, post: Post) -> str | None:
+    return None if build is None or build.garden is None else check_address(url, post, build.garden).problem
+
+
+def _install_log_filter(logger: logging.Logger, new: logging.Filter) -> None:
+    """One filter of its kind on `logger`: MkDocs keeps its loggers between serve rebuilds."""
+    for old in [f for f in logger.filters if type(f) is type(new)]:
+        logger.removeFilter(old)
+    logger.addFilter(new)
 
 
 def callout_types(b: Build) -> frozenset[str]:

@@ -202,3 +202,65 @@ def test_external_results_become_findings_on_the_pages_that_link_them(tmp_path):
     gone, busy = findings[f"{base}/gone"], findings[f"{base}/busy"]
     assert (gone.page, gone.severity) == ("essay/index.html", "error") and "404" in gone.reason
     assert (busy.page, busy.severity) == ("index.html", "warning") and busy.reason.startswith("external link unknown")
+
+
+# -- where a finding is placed -----------------------------------------------------------------
+
+PLACED = {
+    "index.md": post("Home", "Welcome.\n"),
+    "beta.md": post("Beta", "## Present\n\nText.\n", permalink="beta"),
+    "alpha.md": post(
+        "Alpha",
+        "".join(f"Filler line {n}.\n\n" for n in range(14))
+        + "The beta version, see #missing-anchor and beta.md soon.\n"
+        + "A [link to a heading beta lacks](beta.md#missing-anchor).\n"
+        + "\n"
+        + "A claim.[^long]\n"
+        + "\n"
+        + "[^long]: First paragraph of the note.\n"
+        + "\n"
+        + "    Second paragraph, with [a dead link](/nowhere-at-all).\n",
+        permalink="alpha",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def placed_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("placed")
+    build = mkdocs_build(write_project(root, PLACED), strict=False)
+    assert build.returncode == 0, build.output
+    return root
+
+
+def located(project) -> list[dict]:
+    result = garden_links(project, "--format", "json")
+    return json.loads(result.stdout)["findings"]
+
+
+def test_a_finding_is_placed_on_the_link_not_on_the_same_words_a_line_above(placed_site):
+    # the page has `../beta/#missing-anchor`; the source line above mentions "#missing-anchor" and "beta" in prose
+    finding = one(located(placed_site), target="../beta/#missing-anchor")
+    assert (finding["line"], finding["column"]) == (35, 34)
+
+
+def test_a_link_in_an_indented_footnote_paragraph_is_placed_on_its_line(placed_site):
+    finding = one(located(placed_site), target="/nowhere-at-all")
+    assert finding["line"] == 41
+
+
+def test_one_place_in_the_source_is_one_finding_that_says_how_many_links_it_stands_for(placed_site):
+    # A heading's ¶ link and the table of contents' link lead to one anchor; here the page gets
+    # the same broken link twice, as a heading's links do, while its Markdown has it once.
+    page = placed_site / "site/alpha/index.html"
+    html = page.read_text(encoding="utf-8")
+    twice = html.replace('href="/nowhere-at-all"', 'href="/nowhere-at-all"></a><a href="/nowhere-at-all"', 1)
+    page.write_text(twice, encoding="utf-8")
+    try:
+        finding = one(located(placed_site), target="/nowhere-at-all")
+    finally:
+        page.write_text(html, encoding="utf-8")
+    assert finding["line"] == 41
+    assert finding["reason"].endswith("(2 links on the page come from this place, e.g. a heading and the table of contents)")
+    human = garden_links(placed_site).stdout
+    assert human.count("/nowhere-at-all:") == 1

@@ -130,3 +130,28 @@ def test_a_marker_inside_code_is_left_alone():
     html = render("```markdown\n> [!note] Not a callout\n```\n\nAnd `> [!tip]` inline.\n")
     assert html.css("div.admonition") == []
     assert "[!note]" in html.css_first("pre").text()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "- Outer.\n    - Inner.\n\n      > [!tip] In the inner item\n      > Body.\n\n- Next outer.\n",  # 2 past the inner marker
+        "- Outer.\n    - Inner.\n\n        > [!tip] In the inner item\n        > Body.\n\n- Next outer.\n",  # 4 past it
+        "- Outer.\n    - Inner.\n      > [!tip] In the inner item\n      > Body.\n- Next outer.\n",  # no blank line
+    ],
+    ids=["two-spaces", "four-spaces", "no-blank-line"],
+)
+def test_a_callout_in_a_nested_list_item_stays_in_that_item(source):
+    html = render(source)
+    inner = html.css_first("ul ul > li")
+    assert inner.css_first("div.admonition.tip .admonition-title").text() == "In the inner item"
+    assert html.css("pre") == []  # not shown as code
+    assert [li.text().strip() for li in html.css("body > ul > li")][1] == "Next outer."
+
+
+def test_a_callout_under_a_definition_stays_in_the_definition():
+    # Regression: inner-and-outer-alignment-…md (~405-413): a quote two spaces under a `: definition`.
+    html = render("Term\n: The definition.\n\n  > [!quote]\n  > Quoted under it.\n\nAfter.\n")
+    definition = html.css_first("dl > dd")
+    assert definition.css_first("div.admonition.quote p:not(.admonition-title)").text() == "Quoted under it."
+    assert html.css("body > p")[-1].text() == "After."

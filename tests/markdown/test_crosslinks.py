@@ -201,16 +201,11 @@ def convert_in_garden(body: str) -> str:
     """The HTML of a post whose body is `body`, in a garden that also holds the posts of GARDEN."""
     import markdown
 
-    from conftest import garden_in_memory
-
-    from garden.markdown import context
+    from conftest import garden_in_memory, published
 
     garden = garden_in_memory({**GARDEN, "essays/under-test.md": post("Under test", body, permalink="under-test")})
-    context.publish(garden)
-    try:
+    with published(garden):
         return markdown.Markdown(extensions=["garden.markdown.crosslinks"]).convert(body)
-    finally:
-        context.publish(None)
 
 
 @pytest.mark.parametrize(

@@ -80,3 +80,15 @@ def test_a_long_paragraph_is_cut_around_the_link(tmp_path):
     context = contexts(garden)["a"]
     assert context.startswith("… ") and context.endswith(" …") and "the link" in context
     assert len(context) <= 280 + 4
+
+
+def test_the_context_is_converted_with_the_sites_extensions(tmp_path):
+    garden = garden_of(
+        tmp_path,
+        {
+            "target.md": TARGET,
+            "a.md": post("A", "Design & art\n: I drew [it](/target) -- \"quoted\".\n", permalink="a"),
+        },
+    )
+    garden.markdown_settings = (["def_list", "smarty"], {})
+    assert contexts(garden)["a"] == "Design & art I drew it – “quoted”."

@@ -167,8 +167,83 @@ def test_every_problem_in_a_post_is_reported_at_once():
 
 
 def test_a_date_that_is_not_a_date_is_an_error_with_an_example():
-    [error] = problems("---\ntitle: T\nlw-posted-at: https://www.lesswrong.com/posts/abc/x\n---\n")
+    [error] = problems("---\ntitle: T\ndate_published: https://www.lesswrong.com/posts/abc/x\n---\n")
     assert error.line == 3 and "is not a date" in error.message and "2024-03-05" in error.hint
+
+
+def test_a_bad_value_in_a_field_the_garden_only_keeps_is_a_warning_and_the_post_stays():
+    # leaving-google-deepmind.md in the corpus has a URL in lw-posted-at: the post and its aliases must build
+    post = parse(
+        "---\ntitle: T\naliases: [old]\nlw-posted-at: https://www.lesswrong.com/posts/abc/x\n"
+        "lw-vote-count: lots\nlw-is-shortform: maybe\nlw-base-score: 3\n---\nBody\n"
+    )
+    assert post.aliases == ("old",) and post.meta["lw-base-score"] == 3
+    assert "lw-posted-at" not in post.meta and "lw-vote-count" not in post.meta and "lw-is-shortform" not in post.meta
+    assert [(w.line, w.severity) for w in post.findings] == [(4, "warning"), (5, "warning"), (6, "warning")]
+    assert "`lw-posted-at` is not a date" in post.findings[0].message and "only keeps" in post.findings[0].message
+
+
+def test_a_bad_value_in_a_field_the_garden_shows_is_still_an_error():
+    [error] = problems("---\ntitle: T\nlw-base-score: lots\n---\n")
+    assert error.line == 3 and "whole number" in error.message
+
+
+@pytest.mark.parametrize("value", ["2025-13-45", "2025-02-30", "2025-02-30T10:00:00Z", "'2025-13-45'"])
+def test_an_impossible_date_is_an_error_on_its_line(value):
+    [error] = problems(f"---\ntitle: T\ndate_published: {value}\n---\n")
+    assert error.line == 3 and "`date_published` is not a date: '2025-" in error.message
+
+
+def test_an_impossible_date_in_a_kept_field_is_a_warning():
+    post = parse("---\ntitle: T\nlw-curation-date: 2025-13-45\n---\n")
+    [warning] = post.findings
+    assert warning.line == 3 and "not a date" in warning.message
+    assert parse("---\ntitle: T\nsomething: 2025-13-45\n---\n").meta["something"] == "2025-13-45"
+
+
+@pytest.mark.parametrize("value", ["!!int twelve", "!!float x", "!!bool maybe", "!!binary ***"])
+def test_a_yaml_tag_that_cannot_build_its_value_is_an_error_on_its_line(value):
+    [error] = problems(f"---\ntitle: T\ntags: [a]\nsomething: {value}\n---\n")
+    assert error.line == 4 and "not valid YAML" in error.message
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "1.5", "true", "[1]", "{a: 1}", "'9999999999999999999999999999999999e9'"])
+def test_a_count_that_is_not_a_whole_number_is_an_error(value):
+    [error] = problems(f"---\ntitle: T\nlw-num-comments-on-upload: {value}\n---\n")
+    assert error.line == 3 and "whole number" in error.message
+
+
+def test_frontmatter_nested_too_deep_is_an_error_not_a_crash():
+    [error] = problems("---\ntitle: T\nextra: " + "[" * 2000 + "]" * 2000 + "\n---\n")
+    assert error.line == 3 and "levels deep" in error.message
+    [error] = problems("---\ntitle: T\nextra:\n" + "".join("  " * i + "- \n" for i in range(1, 40)) + "---\n")
+    assert error.line == 3 and "levels deep" in error.message
+    [error] = problems("---\ntitle: T\nloop: &a [*a]\n---\n")
+    assert error.line == 3 and "levels deep" in error.message
+
+
+def test_yaml_aliases_that_expand_exponentially_are_an_error_not_a_hang():
+    laughs = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 10))
+    [error] = problems("---\ntitle: T\nl0: &l0 lol\n" + laughs + "---\n")
+    assert "l5" in error.message and "values" in error.message and error.line == 8
+
+
+def test_utf16_and_nul_bytes_are_reported(tmp_path):
+    for name, raw, line, words in [
+        ("utf16.md", "---\ntitle: T\n---\nText\n".encode("utf-16"), 1, "UTF-16"),
+        ("utf16be.md", "---\ntitle: T\n---\n".encode("utf-16-be"), 1, "UTF-16"),
+        ("nul.md", b"---\ntitle: T\n---\nText\n\nA \x00 here\n", 6, "NUL byte"),
+    ]:
+        (tmp_path / name).write_bytes(raw)
+        with pytest.raises(InvalidPost) as caught:
+            Post.load(tmp_path / name, tmp_path)
+        [error] = caught.value.errors
+        assert (error.line, words in error.message) == (line, True), error
+
+
+def test_a_message_quotes_a_huge_value_briefly():
+    [error] = problems("---\ntitle: T\ndate_published: " + "x" * 100_000 + "\n---\n")
+    assert len(error.message) < 200
 
 
 def test_malformed_yaml_points_at_the_line():
@@ -215,3 +290,12 @@ def test_line_numbers_count_only_newlines():
 def test_a_control_character_in_the_frontmatter_is_reported_not_raised():
     [error] = problems("---\ntitle: T\ndescription: a\x0cb\n---\n")
     assert error.line == 3 and "cannot be read as YAML" in error.message
+
+
+def test_text_that_does_not_read_as_written_is_an_error_but_the_post_stays():
+    post = parse("---\ntitle: Pay\u202egnp.exe\ntags: [t\u0435st, Straße, Ελλάδα, Москва]\n---\nText \u2067x\u2069 and العربية\n")
+    assert [(f.line, f.severity) for f in post.findings] == [(2, "error"), (3, "error"), (5, "error")]
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in post.findings[0].message
+    assert "'t\u0435st'" in post.findings[1].message and "look-alike" in post.findings[1].message
+    assert "U+2067 RIGHT-TO-LEFT ISOLATE" in post.findings[2].message
+    assert parse("---\ntitle: שלום and مرحبا\n---\nعربي\n").findings == ()

@@ -86,3 +86,53 @@ def test_source_links_and_file_links_find_their_target():
     assert link_target("essays/roots.md#deep-soil", SOURCE, GARDEN) is GARDEN.find("roots")
     assert link_target("../one.md", GARDEN.find("roots"), GARDEN) is SOURCE
     assert link_target("missing.md", SOURCE, GARDEN) is None
+
+
+# Fragments written for other sites' heading ids land on the heading with the same words.
+
+STEERING = post(
+    "Steering",
+    "## Section Two\n\nText.\n\n### 1\\. Love − Hate\n\n## GPT-2's capabilities\n",
+    permalink="steering",
+    lw_page_url=f"{LW}/SteeringPostId001/steering",
+)
+HEADINGS = garden_in_memory({"steering.md": STEERING, "source.md": post("Source", "Words.\n", permalink="source")})
+
+
+def test_a_lesswrong_fragment_leads_to_the_local_heading():
+    source = HEADINGS.find("source")
+    resolution = resolve_href(f"{LW}/SteeringPostId001/steering#Section_Two", source, HEADINGS)
+    assert (resolution.target.permalink, resolution.fragment, resolution.problem) == ("steering", "section-two", None)
+    apostrophe = resolve_href(f"{LW}/SteeringPostId001/steering#GPT_2_s_capabilities", source, HEADINGS)
+    assert apostrophe.fragment == "gpt-2-s-capabilities"
+
+
+def test_a_permalink_fragment_in_another_case_or_form_is_rewritten():
+    source = HEADINGS.find("source")
+    assert resolve_href("/steering#1-Love-Hate", source, HEADINGS).fragment == "1-love-hate"
+    assert resolve_href("/steering#gpt-2s-capabilities", source, HEADINGS).fragment == "gpt-2s-capabilities"  # GitHub's id: kept
+    assert resolve_href("/steering#no-such-thing", source, HEADINGS).fragment == "no-such-thing"  # MkDocs reports it
+
+
+def test_a_wikilink_heading_uses_the_heading_id():
+    resolution, shown = resolve_wikilink("steering#GPT-2's capabilities", HEADINGS)
+    assert (resolution.fragment, resolution.problem, shown) == ("gpt-2-s-capabilities", None, "Steering § GPT-2's capabilities")
+    missing, _ = resolve_wikilink("steering#Section Nine", HEADINGS)
+    assert missing.fragment is None and missing.severity == "warning"
+
+
+def test_the_rendered_link_points_at_an_id_the_target_page_has(tmp_path):
+    import markdown
+    from selectolax.lexbor import LexborHTMLParser
+
+    source = post("Source", f"[love]({LW}/SteeringPostId001/steering#1__Love___Hate)\n", permalink="source")
+    for name, text in {"steering.md": STEERING, "source.md": source}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def convert(text: str) -> LexborHTMLParser:
+        extensions = ["garden.markdown.crosslinks", "garden.markdown.heading_ids", "toc"]
+        md = markdown.Markdown(extensions=extensions, extension_configs={"garden.markdown.crosslinks": {"content_dir": tmp_path}})
+        return LexborHTMLParser(md.convert(text))
+
+    assert convert(source.split("---\n", 2)[2]).css_first("a").attributes["href"] == "steering.md#1-love-hate"
+    assert convert(STEERING.split("---\n", 2)[2]).css_first("[id='1-love-hate']").tag == "h3"

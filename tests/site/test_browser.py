@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import functools
 import os
+import socket
+import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import BIN, ENV, REPO, mkdocs_build, post, write_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]  # Chromium against the built sample garden
 
@@ -183,6 +185,9 @@ def test_pages_load_without_errors(open_tab):
         if path != "/":
             tab.page.goto(path)
             tab.page.evaluate("document.fonts.ready.then(() => true)")
+        if path == "/math-and-code/":  # KaTeX is fetched by pages with math, and typesets all of it
+            expect(tab.page.locator(".arithmatex .katex").first).to_be_attached()
+            expect(tab.page.locator(".arithmatex:not(:has(.katex))")).to_have_count(0)  # a batch at a time
         if tab.page.locator(".katex-error").count():
             tab.errors.append("KaTeX could not typeset some math")
         if tab.errors:
@@ -191,11 +196,27 @@ def test_pages_load_without_errors(open_tab):
     assert problems == {}
 
 
+def test_every_equation_is_typeset_by_katex_display_math_as_display(open_tab):
+    """Math touching the text around it, in the sample essay, is typeset like any other."""
+    page = open_tab("/math-and-code/").page
+    found = page.evaluate(
+        """() => [...document.querySelectorAll("article .arithmatex")].map(e => ({
+            display: e.tagName === "DIV",
+            typeset: !!e.querySelector(".katex"),
+            shownAsDisplay: !!e.querySelector(".katex-display"),
+            leftover: e.textContent.includes("$$") || /\\\\[\\[(]/.test(e.querySelector(".katex-html")?.textContent ?? ""),
+        }))"""
+    )
+    assert len([m for m in found if m["display"]]) >= 3
+    assert all(m["typeset"] and m["shownAsDisplay"] == m["display"] and not m["leftover"] for m in found), found
+
+
 def test_collapsed_callout_opens_on_click(open_tab):
     page = open_tab("/callouts/").page
-    index = page.evaluate("[...document.querySelectorAll('article details')].findIndex(details => !details.open)")
+    callouts = "article details:not(.garden-toc-inline)"  # the folded table of contents is no callout
+    index = page.evaluate(f"[...document.querySelectorAll('{callouts}')].findIndex(details => !details.open)")
     assert index >= 0, "the page has no collapsed callout"
-    callout = page.locator("article details").nth(index)
+    callout = page.locator(callouts).nth(index)
     body = callout.locator(":scope > :not(summary)").first
     expect(body).to_be_hidden()
     callout.locator(":scope > summary").click()
@@ -203,17 +224,161 @@ def test_collapsed_callout_opens_on_click(open_tab):
     expect(body).to_be_visible()
 
 
-def test_footnote_tooltip_shows_the_note_on_hover(open_tab):
-    page = open_tab("/footnotes/").page
-    reference = page.locator("sup a.footnote-ref").first
-    note_id = reference.evaluate("link => new URL(link.href).hash.slice(1)")
-    note = page.locator(f'li[id="{note_id}"]').inner_text()
-    note_start = " ".join(note.split()[:8])  # the opening words; the backlink arrow is at the end
-    tooltip = page.locator(".md-tooltip2--active")
-    expect(tooltip).to_have_count(0)
+WIDE = {"width": 1440, "height": 900}
+
+
+def sidenote_layout(page: Page) -> dict:
+    """Where the footnotes are on the page: each sidenote's box and its first reference's, the
+    reading column's right edge, and whether the notes at the foot are shown."""
+    return page.evaluate(
+        """() => {
+          const article = document.querySelector("article.md-content__inner");
+          const column = article.querySelector(":scope > p").getBoundingClientRect();
+          const notes = [...article.querySelectorAll(".garden-sidenote")].map(note => {
+            const box = note.getBoundingClientRect();
+            const id = note.id.replace(/^sn:/, "fn:");
+            const ref = article.querySelector(`:scope > :not(.footnote, .garden-sidenote) a.footnote-ref[href$="#${CSS.escape(id)}"]`);
+            return {id, top: box.top, bottom: box.bottom, left: box.left, right: box.right,
+                    visible: box.width > 0 && getComputedStyle(note).visibility !== "hidden",
+                    ref: ref && ref.getBoundingClientRect().top, text: note.textContent.replace(/\\s+/g, " ").trim()};
+          });
+          const footer = article.querySelector(":scope > .footnote");
+          return {notes, column: column.right, viewport: innerWidth,
+                  defined: footer.querySelectorAll(":scope > ol > li").length,
+                  footShown: getComputedStyle(footer).display !== "none"};
+        }"""
+    )
+
+
+def test_sidenotes_stand_in_the_margin_beside_their_references_without_overlap(open_tab):
+    page = open_tab("/footnotes/", **WIDE).page
+    page.evaluate("document.fonts.ready.then(() => true)")
+    layout = sidenote_layout(page)
+    notes = layout["notes"]
+    assert len(notes) == layout["defined"] >= 5, layout  # every note, once, however often it is cited
+    assert not layout["footShown"]  # the notes at the foot give way to the margin on screen
+    for note in notes:
+        assert note["visible"] and note["left"] >= layout["column"] + 16 and note["right"] <= layout["viewport"], note
+    for above, below in zip(notes, notes[1:]):
+        assert below["top"] >= above["bottom"], (above, below)  # never overlapping
+    cited = [note for note in notes if note["ref"] is not None]
+    assert len(cited) < len(notes)  # [^deeper] is cited only from inside [^chain], and follows it
+    for note in cited:
+        assert note["top"] >= note["ref"] - 8, note  # never above the line that cites it
+    first = cited[0]
+    assert abs(first["top"] - first["ref"]) < 8, first  # with room to spare, level with it
+    # Pointing at a reference lights its note up.
+    reference = page.locator("article > p a.footnote-ref").first
     reference.hover()
-    expect(tooltip).to_be_visible()
-    assert note_start in " ".join(tooltip.inner_text().split())
+    expect(page.locator(".garden-sidenote--active")).to_have_count(1)
+
+
+def test_footnotes_open_as_popovers_on_a_phone(open_tab):
+    page = open_tab("/footnotes/", **PHONE).page
+    assert page.locator(".garden-sidenote").count() == 0
+    first_note = page.locator(".footnote li[id]").first
+    note_start = " ".join(first_note.evaluate("li => li.textContent").split()[:8])
+    button = page.locator("article .littlefoot__button").first
+    expect(button).to_be_visible()
+    popover = page.locator(".littlefoot__popover")
+    expect(popover).to_have_count(0)
+    button.click()
+    expect(popover).to_be_visible()
+    assert note_start in " ".join(popover.inner_text().split())
+    box = popover.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, box
+
+
+@pytest.mark.parametrize(("width", "kind"), [(1440, ".garden-sidenote"), (390, ".littlefoot__button")])
+def test_sidenotes_and_popovers_follow_instant_navigation(open_tab, width, kind):
+    page = open_tab("/", width=width, height=900, wait="networkidle").page  # instant navigation reads sitemap.xml
+    page.evaluate("window.gardenNotReloaded = true")
+    page.locator("a.garden-post-title", has_text=FOOTNOTES_TITLE).click()
+    page.wait_for_url("**/footnotes/")
+    expect(page.locator(kind).first).to_be_attached()
+    assert page.evaluate("window.gardenNotReloaded === true"), "the link reloaded the page"
+    page.go_back()
+    page.wait_for_url(lambda url: url.endswith("/"))
+    expect(page.locator(kind)).to_have_count(0)  # nothing left behind on a page without notes
+
+
+def test_footnotes_stay_endnotes_without_javascript_and_on_paper(browser, server):
+    context = browser.new_context(viewport=WIDE, java_script_enabled=False, base_url=server)
+    try:
+        page = context.new_page()
+        page.goto("/footnotes/")
+        expect(page.locator("article > .footnote")).to_be_visible()
+        assert page.locator(".garden-sidenote").count() == 0
+        assert page.locator("article > .footnote .footnote-backref").first.evaluate("a => getComputedStyle(a).opacity") == "1"
+    finally:
+        context.close()
+
+
+def test_printing_an_essay_gives_endnotes(open_tab):
+    page = open_tab("/footnotes/", **WIDE).page
+    expect(page.locator(".garden-sidenote").first).to_be_attached()
+    page.emulate_media(media="print")
+    assert page.locator("article > .footnote").is_visible()
+    assert page.locator(".garden-sidenote").first.is_hidden()
+
+
+def expect_preview(page: Page, title: str) -> None:
+    """A link preview (Material's tooltip) showing the page titled `title` is open. The one
+    before it may still be fading out, so the preview is found by its title."""
+    preview = page.locator(".md-tooltip2--active", has=page.locator("h3", has_text=title))
+    expect(preview).to_be_visible(timeout=20_000)  # the page is fetched and parsed first
+    assert " ".join(preview.inner_text().split()).startswith(title)
+
+
+def test_a_link_preview_appears_on_hover_and_on_focus(open_tab):
+    page = open_tab("/links/", **WIDE, wait="networkidle").page  # previews need sitemap.xml
+    # A plain link to another post's file, shown with that post's title and opening.
+    page.locator('article a[href$="/footnotes/"]').first.hover()
+    expect_preview(page, FOOTNOTES_TITLE)
+    page.mouse.move(5, 5)
+    # A LessWrong address the garden turned into a link to its own copy, reached by the keyboard.
+    imported = page.locator("article a", has_text="imported essays").first
+    assert imported.evaluate("a => a.origin === location.origin")
+    imported.focus()
+    expect_preview(page, "Imported essays keep their history")
+    # An alias link leads straight to its post, and previews it too.
+    page.locator('article a[href$="/drafts-and-publishing/"]').first.focus()
+    expect_preview(page, "Drafts")
+
+
+def test_nothing_is_wider_than_the_column_on_a_phone(open_tab):
+    tab = open_tab("/", **PHONE)
+    wide = {}
+    for path in ["/", "/footnotes/", "/math-and-code/", "/callouts/", "/links/", "/404.html"]:
+        if path != "/":
+            tab.page.goto(path)
+        tab.page.evaluate("document.fonts.ready.then(() => true)")
+        tab.page.wait_for_timeout(200)  # KaTeX, loaded on demand
+        found = tab.page.evaluate(
+            """() => {
+              const article = document.querySelector("article.md-content__inner");
+              const style = getComputedStyle(article);
+              const box = article.getBoundingClientRect();
+              const left = box.left + parseFloat(style.paddingLeft), right = box.right - parseFloat(style.paddingRight);
+              const out = [];
+              const walk = element => {
+                for (const child of element.children) {
+                  const rect = child.getBoundingClientRect();
+                  // Boxes, not words: an inline code span's padding may overhang a line break.
+                  if (getComputedStyle(child).display === "inline" && !["IMG", "VIDEO", "IFRAME", "svg"].includes(child.tagName)) continue;
+                  if (rect.width && (rect.left < left - 1 || rect.right > right + 1))
+                    out.push(`${child.tagName.toLowerCase()}.${child.className}: ${Math.round(rect.left)}..${Math.round(rect.right)}`);
+                  // A box that scrolls sideways holds what is wider than it.
+                  if (!["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(child).overflowX)) walk(child);
+                }
+              };
+              walk(article);
+              return {column: [left, right], out};
+            }"""
+        )
+        if found["out"]:
+            wide[path] = found
+    assert wide == {}
 
 
 def test_search_finds_a_post_by_a_phrase_from_its_body(open_tab):
@@ -276,25 +441,29 @@ def test_no_request_leaves_the_machine(open_tab, server):
     assert outside == []
 
 
-@pytest.mark.parametrize(
-    ("scheme", "paths"),
-    [
-        ("light", ["/", "/callouts/"]),  # the home page, and a post with callouts, code and links
-        ("dark", ["/callouts/", "/math-and-code/"]),  # callouts, and code in several languages
-    ],
-    ids=["light", "dark"],
-)
-def test_no_serious_accessibility_violations(open_tab, scheme, paths):
-    tab = open_tab(paths[0], scheme=scheme)
+# Each page at the width it is checked at: the footnotes post as popovers (1200) and as sidenotes
+# (1440), a part of a sequence (its box of links) on a phone and on a wide screen.
+AXE_PAGES = {
+    "light": [("/", 1200), ("/callouts/", 1200), ("/footnotes/", 1200), ("/footnotes/", 1440), ("/essay-tending/", 390), ("/404.html", 1200)],
+    "dark": [("/", 1200), ("/callouts/", 1200), ("/math-and-code/", 1200), ("/footnotes/", 1440), ("/essay-tending/", 1440), ("/404.html", 390)],
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(open_tab, scheme):
     serious = []
-    for path in paths:
-        if path != paths[0]:
-            tab.page.goto(path)
+    for path, width in AXE_PAGES[scheme]:
+        tab = open_tab(path, scheme=scheme, width=width)
+        tab.page.evaluate("document.fonts.ready.then(() => true)")
+        if path == "/footnotes/" and width < 1220:
+            tab.page.locator("article .littlefoot__button").first.click()  # an open popover too
+            expect(tab.page.locator(".littlefoot__popover")).to_be_visible()
         for violation in Axe().run(tab.page).response["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-                serious.append((violation["id"], f"{path}: {violation['impact']} {violation['id']}: {violation['help']} ({targets})"))
-    assert [text for rule, text in serious] == []
+                serious.append(f"{path} at {width}px: {violation['impact']} {violation['id']}: {violation['help']} ({targets})")
+        tab.page.context.close()
+    assert serious == []
 
 
 def test_text_is_set_at_a_readable_measure_in_the_serif_face(open_tab):
@@ -355,18 +524,154 @@ def test_printing_opens_callouts_and_shows_where_outside_links_lead(open_tab):
     assert page.locator(".md-header").is_hidden() and page.locator(".md-sidebar--secondary").is_hidden()
 
 
-def test_screenshots_of_a_post(open_tab, tmp_path):
-    """Light and dark screenshots of a post for the README: rewritten in content/images/screenshots/
-    with GARDEN_SCREENSHOTS=1, else taken into a temporary folder."""
+def test_an_image_opens_enlarged_on_click_with_its_size_kept_while_loading(open_tab):
+    tab = open_tab("/math-and-code/", wait="networkidle")
+    image = tab.page.locator("article img").first
+    assert (image.get_attribute("width"), image.get_attribute("height"), image.get_attribute("loading")) == ("480", "240", "lazy")
+    assert not [url for url in tab.requests if "glightbox" in url]  # nothing until a reader asks
+    image.scroll_into_view_if_needed()
+    image.click()
+    expect(tab.page.locator(".glightbox-container .gslide-image img")).to_be_visible()
+    tab.page.keyboard.press("Escape")
+    expect(tab.page.locator(".glightbox-container")).to_have_count(0)
+    assert tab.errors == []
+
+
+def test_an_essay_opens_with_a_drop_cap_and_acronyms_in_small_capitals(open_tab):
+    page = open_tab("/footnotes/").page
+    first = page.locator("article > p").first
+    assert first.evaluate("p => getComputedStyle(p, '::first-letter').float") == "left"
+    assert page.locator("article > p").nth(1).evaluate("p => getComputedStyle(p, '::first-letter').float") == "none"
+    page.goto("/")  # the home page is no essay: no drop cap
+    assert page.locator("article > p").first.evaluate("p => getComputedStyle(p, '::first-letter').float") == "none"
+    page.goto("/writing-a-post/")
+    acronym = page.locator("article abbr.garden-acronym").first
+    assert acronym.evaluate("a => getComputedStyle(a).fontVariantCaps") == "all-small-caps"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_preview_shows_a_posts_problems_where_the_post_would_be(browser, tmp_path):
+    """Under `mkdocs serve`, a post with a content error carries its `garden check` messages,
+    and a post whose frontmatter is broken has a page at its address holding them."""
+    files = {
+        "index.md": post("Home", "Welcome.\n"),
+        "slip.md": post("A slip", "A note.[^nope]\n", permalink="slip"),
+        "broken.md": "---\ntitle: Broken\npermalink: broken-one\ndate_published: someday\n---\n\nText.\n",
+    }
+    config = write_project(tmp_path, files)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--livereload", "--dirty", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    context = browser.new_context(base_url=f"http://127.0.0.1:{port}")
+    try:
+        page = context.new_page()
+        for _ in range(120):  # until the first build is served
+            try:
+                if page.goto("/slip/").ok:
+                    break
+            except Exception:  # noqa: BLE001 - connection refused while MkDocs starts
+                pass
+            page.wait_for_timeout(250)
+        problems = page.locator(".garden-problems")
+        expect(problems).to_be_visible()
+        assert "content/slip.md:6:8: footnote [^nope] is referenced but never defined" in problems.inner_text()
+        response = page.goto("/broken-one/")
+        assert response.ok  # not a 404
+        assert "content/broken.md:4: `date_published` is not a date" in page.locator(".garden-problems").inner_text()
+        page.goto("/no-such-page/")  # the 404 page lists every problem
+        assert page.locator(".garden-problems li").count() == 2
+    finally:
+        context.close()
+        server.terminate()
+        server.wait(timeout=30)
+    build = mkdocs_build(config)  # the built site is strict about them, and shows none
+    assert build.returncode != 0 and "footnote [^nope] is referenced but never defined" in build.output
+
+
+SCREENSHOT_PAGES = {"home": "/", "essay": "/footnotes/", "404": "/404.html"}
+
+
+def test_screenshots(open_tab, tmp_path):
+    """The home page, an essay with sidenotes and the 404 page at 1440 px and 390 px wide, light
+    and dark, for the README: rewritten in content/images/screenshots/ with GARDEN_SCREENSHOTS=1,
+    else taken into a temporary folder."""
     folder = SCREENSHOTS if os.environ.get("GARDEN_SCREENSHOTS") == "1" else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    page = open_tab("/callouts/").page
-    for scheme, material_scheme in (("light", "default"), ("dark", "slate")):
-        page.emulate_media(color_scheme=scheme)  # the palette follows the system's, as it starts
-        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", material_scheme)
-        page.evaluate("document.fonts.ready.then(() => true)")
-        path = folder / f"post-{scheme}.png"
-        page.screenshot(path=path, animations="disabled", caret="hide")  # the 1200×800 viewport only
-        data = path.read_bytes()
-        assert data.startswith(b"\x89PNG\r\n\x1a\n")
-        assert 10_000 < len(data) < 200_000, f"{path}: {len(data)} bytes"
+    for width, height in ((1440, 900), (390, 844)):
+        for name, path in SCREENSHOT_PAGES.items():
+            tab = open_tab(path, width=width, height=height)
+            page = tab.page
+            if name == "essay" and width > 1000:  # down to where several sidenotes are in view
+                page.evaluate("scrollTo(0, document.getElementById('names-instead-of-numbers').getBoundingClientRect().top + scrollY - 500)")
+            elif name == "essay":  # a note open in its popover
+                page.locator("article .littlefoot__button").first.click()
+                expect(page.locator(".littlefoot__popover.is-active")).to_be_visible()
+            for scheme, material_scheme in (("light", "default"), ("dark", "slate")):
+                page.emulate_media(color_scheme=scheme)  # the palette follows the system's, as it starts
+                expect(page.locator("body")).to_have_attribute("data-md-color-scheme", material_scheme)
+                page.evaluate("document.fonts.ready.then(() => true)")
+                shot = folder / f"{name}-{width}-{scheme}.png"
+                page.screenshot(path=shot, animations="disabled", caret="hide")  # the viewport only
+                data = shot.read_bytes()
+                assert data.startswith(b"\x89PNG\r\n\x1a\n")
+                assert 5_000 < len(data) < 400_000, f"{shot}: {len(data)} bytes"
+            tab.page.context.close()
+
+
+# ---- The original site's conventions (content/essays/conventions.md) -----------------------------
+
+MERMAID = "/assets/mermaid/mermaid.min.js"
+
+
+def test_a_mermaid_diagram_is_drawn_with_the_sites_own_copy(open_tab):
+    tab = open_tab("/conventions/", wait="networkidle")
+    diagram = tab.page.locator("article div.mermaid")
+    expect(diagram).to_have_count(1, timeout=15_000)  # Material swaps the code block for a drawing
+    # Material draws into a closed shadow root; the drawing has a size where the code had text.
+    assert diagram.evaluate("element => element.getBoundingClientRect().height") > 40
+    assert tab.page.locator("article pre.mermaid").count() == 0
+    assert [url for url in tab.requests if url.endswith(MERMAID)], "the local Mermaid was not loaded"
+    assert not [url for url in tab.requests if not url.startswith(("http://127.0.0.1", "data:", "blob:"))], tab.requests
+    assert tab.errors == []
+
+
+def test_mermaid_is_loaded_only_for_a_page_with_a_diagram_also_after_instant_navigation(open_tab):
+    tab = open_tab("/links/", wait="networkidle")
+    assert not [url for url in tab.requests if url.endswith(MERMAID)], "a page without a diagram loaded Mermaid"
+    tab.page.evaluate("window.gardenNotReloaded = true")
+    tab.page.goto("/links/")  # to be sure the sitemap is read, then follow a link in the page
+    tab.page.evaluate("window.gardenNotReloaded = true")
+    tab.page.evaluate("""() => {
+        const link = document.createElement('a');
+        link.href = '../conventions/';
+        link.textContent = 'conventions';
+        document.querySelector('article').append(link);
+    }""")
+    tab.page.wait_for_load_state("networkidle")
+    tab.page.locator('article a[href="../conventions/"]').last.click()
+    expect(tab.page.locator("article h1")).to_have_text("Conventions from older gardens")
+    expect(tab.page.locator("article div.mermaid")).to_have_count(1, timeout=15_000)
+    assert tab.page.evaluate("window.gardenNotReloaded === true"), "the link reloaded the page"
+    assert not [url for url in tab.requests if "unpkg" in url], tab.requests
+    assert tab.errors == []
+
+
+def test_a_spoiler_is_hidden_until_opened_with_the_keyboard(open_tab):
+    page = open_tab("/conventions/").page
+    spoiler = page.locator("article details.spoiler")
+    text = spoiler.locator(".spoiler-content")
+    expect(text).to_be_hidden()
+    summary = spoiler.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(text).to_be_visible()
+    assert "planted the weeds" in text.inner_text()
+    page.keyboard.press("Enter")
+    expect(text).to_be_hidden()

@@ -41,6 +41,7 @@ GARDEN = {
         card_image_alt="A card",
     ),
     "plain.md": post("Plain essay", "Short.\n", permalink="plain", tags="writing", date_published="2022-01-01", lw_is_af="false", lw_reward_post_warning="false"),
+    "headed.md": post("With headings", "## A section\n\nText.\n", permalink="headed", unlisted="true"),
     "hidden.md": post("Hidden header", "Text.\n", permalink="hidden", hide_title="true", hide_metadata="true", toc="false", date_published="2021-01-01"),
     "seq/one.md": post("Part one", "One.\n", permalink="one", lw_sequence_title="A Walk", date_published="2020-01-03", **{"next-post-slug": "two"}),
     "seq/two.md": post("Part two", "Two.\n", permalink="two", lw_sequence_title="A Walk", date_published="2020-01-01", **{"prev-post-slug": "one"}, **{"next-post-slug": "three"}),
@@ -103,7 +104,8 @@ def test_hide_title_hide_metadata_and_toc_false(site):
     assert "garden-visually-hidden" in page.css_first("h1").attributes["class"]  # still there for screen readers
     assert page.css_first(".garden-post-meta") is None
     assert "hidden" in page.css_first(".md-sidebar--secondary").attributes  # toc: false
-    assert "hidden" not in site.page("plain").css_first(".md-sidebar--secondary").attributes
+    assert "hidden" not in site.page("headed").css_first(".md-sidebar--secondary").attributes  # it has a heading
+    assert "hidden" in site.page("plain").css_first(".md-sidebar--secondary").attributes  # no heading, no sidebar
 
 
 def test_tags_link_to_one_page_per_tag_listing_posts_newest_first(site):

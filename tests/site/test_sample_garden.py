@@ -35,11 +35,17 @@ def test_math_is_typeset_by_katex_served_from_the_site(sample_site):
     page = sample_site.page("math-and-code")
     assert page.css(".arithmatex"), "no math found on the math post"
     scripts = [s.attributes.get("src", "") for s in page.css("script[src]")]
-    assert any(src.endswith("assets/katex/katex.min.js") for src in scripts)
+    # katex-render.js fetches KaTeX's scripts from the site, on pages with math only
+    assert any(src.endswith("assets/javascripts/garden-bundle.js") for src in scripts)  # with katex-render.js
     assert not [src for src in scripts if src.startswith(("http:", "https:", "//"))]
     styles = [link.attributes["href"] for link in page.css('link[rel="stylesheet"]')]
+    assert "../assets/katex/katex.min.css" in styles
     assert not [href for href in styles if href.startswith(("http:", "https:", "//"))]
-    assert (sample_site.site / "assets/katex/fonts/KaTeX_Main-Regular.woff2").exists()
+    for name in ("katex.min.js", "auto-render.min.js", "fonts/KaTeX_Main-Regular.woff2"):
+        assert (sample_site.site / "assets/katex" / name).exists()
+    # A page without math does not link KaTeX's stylesheet.
+    plain = [link.attributes["href"] for link in sample_site.page("footnotes").css('link[rel="stylesheet"]')]
+    assert not [href for href in plain if "katex" in href]
 
 
 def test_the_repository_image_is_published(sample_site):

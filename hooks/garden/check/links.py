@@ -198,7 +198,7 @@ class SiteChecker:
         for finding in findings:
             seen[finding.page, finding.target] += 1
             located.append(self.locate(finding, seen[finding.page, finding.target]))
-        return Report(located, len(self.pages), links, assets)
+        return Report(merge_repeats(located), len(self.pages), links, assets)
 
     # -- one reference -------------------------------------------------------------------------
 
@@ -297,32 +297,86 @@ class SiteChecker:
         return post if post is not None and post.permalink.lower() == url.lower() else None
 
 
+def merge_repeats(findings: list[LinkFinding]) -> list[LinkFinding]:
+    """One finding per place in the source: a page often has one link of the Markdown twice (a
+    heading's ¶ link and the table of contents' link to it; a link in a heading), and both
+    would be reported at the same line. The finding says how many links it stands for."""
+    counts = Counter(findings)
+    merged = []
+    for finding, count in counts.items():
+        if count > 1 and finding.line is not None:
+            finding = LinkFinding(**{**asdict(finding), "reason": f"{finding.reason} ({count} links on the page come from this place, e.g. a heading and the table of contents)"})
+        elif count > 1:
+            merged += [finding] * (count - 1)
+        merged.append(finding)
+    return merged
+
+
 def locate_in_source(post: Post, target: str, occurrence: int = 1) -> tuple[int | None, int | None]:
     """The line (and column) of the post's source most likely to have produced the
     `occurrence`-th use of `target` on its page (or the last one found).
 
     The built page no longer says where a link came from: `.md` paths became URLs, wikilinks
-    became anchors. So look for the most telling piece of the target: the text itself (markers,
-    external URLs), then its fragment, then the last part of its path."""
+    became anchors. So look for the target as written, in the prose and then in every line (a
+    link in an indented note is still a link); failing that, for a telling piece of it (a
+    footnote's label, the fragment, the last part of the path), but only inside a link's address
+    (`](…)`, `href="…"`, `[[…]]`), so that the same word in a sentence above does not count.
+    A marker left as text is looked for where the linter says it will not render."""
+    prose = [(line.number, line.column, line.original) for line in prose_lines(post.body, post.body_line)]
+    everything = [(number, 1, text) for number, text in enumerate(post.body.split("\n"), post.body_line)]
+    if target and _MARKER.fullmatch(target) and (found := _unrendered(post, target)):
+        return found[min(occurrence, len(found)) - 1]
+    exact = [target] if target else ['href=""', "href=''"]
+    for lines in (prose, everything):
+        if found := _find(lines, exact):
+            return found[min(occurrence, len(found)) - 1]
     parts = urlsplit(target)
     last = posixpath.basename(parts.path.rstrip("/")) if parts.path else ""
-    candidates = [target] if target else ['href=""', "href=''"]
+    pieces = []
     if footnote := re.fullmatch(r"fn(?:ref\d*)?:(.+)", parts.fragment):
-        candidates.append(f"[^{unquote(footnote[1])}]")  # footnote ids come from `[^label]`
+        pieces.append(f"[^{unquote(footnote[1])}]")  # footnote ids come from `[^label]`
     elif parts.fragment:
         # an anchor, or an id the author set: `{#id}`, `id="id"`
-        candidates += ["#" + parts.fragment, f'id="{parts.fragment}"', f"id='{parts.fragment}'"]
+        pieces += ["#" + parts.fragment, f'id="{parts.fragment}"', f"id='{parts.fragment}'"]
     if last and last not in ("..", "."):
-        candidates += [last.removesuffix(".html")]
-    for candidate in filter(None, candidates):
-        found = [
-            (line.number, line.column + index)
-            for line in prose_lines(post.body, post.body_line)
-            for index in _positions(line.original, candidate)
-        ]
-        if found:
-            return found[min(occurrence, len(found)) - 1]
+        pieces.append(last.removesuffix(".html"))
+    for piece in filter(None, pieces):
+        for lines in (prose, everything):
+            if found := _find(lines, [piece], within_links=not piece.startswith(("[^", "id="))):
+                return found[min(occurrence, len(found)) - 1]
     return None, None
+
+
+_MARKER = re.compile(r"\[![\w-]+\][-+]?|\[\^[^\]\s]+\]")
+# Where a link's address is written: `](…)`, `]: …`, `href="…"`, `src="…"`, `[[…]]`, `<…>`.
+_ADDRESS = re.compile(r"\]\((?P<a>[^)\s]*)|^\s*\[[^\]]+\]:\s*(?P<b>\S+)|(?:href|src)=[\"'](?P<c>[^\"']*)|\[\[(?P<d>[^\]]*)\]\]|<(?P<e>[a-z]+:[^>\s]*)>")
+
+
+def _find(lines: list[tuple[int, int, str]], pieces: list[str], *, within_links: bool = False) -> list[tuple[int, int]]:
+    found = []
+    for number, column, text in lines:
+        for piece in pieces:
+            if piece not in text:
+                continue
+            if not within_links:
+                found += [(number, column + index) for index in _positions(text, piece)]
+                continue
+            for address in _ADDRESS.finditer(text):
+                group = next(name for name in "abcde" if address[name] is not None)
+                if piece in address[group]:
+                    found.append((number, column + address.start(group)))  # where the address starts
+    return sorted(set(found))
+
+
+def _unrendered(post: Post, marker: str) -> list[tuple[int, int]]:
+    """Where the linter finds `marker` written so that readers see it as text."""
+    from .lint import lint_post
+
+    return [
+        (finding.line, finding.column or 1)
+        for finding in lint_post(post)
+        if finding.line and finding.severity == "error" and marker in finding.message
+    ]
 
 
 def _positions(text: str, part: str) -> list[int]:

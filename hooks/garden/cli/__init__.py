@@ -17,6 +17,7 @@ from ..check import links
 from ..model.config import GardenConfig
 from ..model.errors import GardenError, display_path
 from ..model.index import Garden, markdown_files
+from ..model.layout import SiteLayout
 from ..check.lint import lint_garden
 
 
@@ -96,7 +97,10 @@ def run_check(args: argparse.Namespace) -> int:
     checked = 0
     for garden_dir, paths in group_by_garden(targets, config.content_dir).items():
         wanted = set(paths)
-        findings += [f for f in lint_garden(Garden.load(garden_dir), config.callout_types) if f.path.resolve() in wanted]
+        layout = SiteLayout.of_project(garden_dir, config.theme_dir, config.theme)
+        project = config.root if garden_dir.is_relative_to(config.root) else garden_dir.parent
+        garden = Garden.load(garden_dir, layout=layout, project=project)
+        findings += [f for f in lint_garden(garden, config.callout_types) if f.path.resolve() in wanted]
         checked += len(wanted)
 
     for finding in sorted(findings, key=lambda f: (str(f.path), f.line or 0, f.column or 0)):

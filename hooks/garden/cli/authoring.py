@@ -35,8 +35,6 @@ from ..model.index import Garden
 from ..model.post import Post
 from ..model.slugs import is_slug, slugify
 
-# `make serve` runs `mkdocs serve --dev-addr 127.0.0.1:8000` (see the Makefile).
-SERVE_ADDRESS = "http://127.0.0.1:8000"
 # File names MkDocs reads as a folder's index page: a post saved under one would not be a post.
 RESERVED_STEMS = frozenset({"index", "readme"})
 BOM = "\ufeff"
@@ -314,10 +312,15 @@ def is_built(path: Path, content_dir: Path) -> bool:
 
 
 def preview_url(config: GardenConfig, permalink: str) -> str:
-    """`mkdocs serve` mounts the site at the path of `site_url` (e.g. /garden/ on a project
-    site), so the preview URL carries it too."""
+    """Where `make serve` shows the post: at mkdocs.yml's `dev_addr` (which `make serve` uses
+    unless given HOST or PORT), under the path of `site_url` (e.g. /garden/ on a project site),
+    where `mkdocs serve` mounts the site. A server listening on every interface is reached on
+    this machine at 127.0.0.1."""
+    host, _, port = config.dev_addr.rpartition(":")
+    if host in ("0.0.0.0", "::", "[::]", ""):
+        host = "127.0.0.1"
     mount = urlsplit(str(config.site_url or "/")).path.rstrip("/") + "/"
-    return f"{SERVE_ADDRESS}{mount}{permalink}/"
+    return f"http://{host}:{port}{mount}{permalink}/"
 
 
 def make_folder(folder: Path) -> None:

@@ -2,8 +2,10 @@
 
 `pymdownx.quotes` already renders `> [!type] Title` as Material admonition markup, nested and
 foldable (`-` closed, `+` open). This extension adds the one case it leaves to the list parser:
-a callout inside a list item indented by two or three spaces, the item's content column, as
-Obsidian writes it. Python-Markdown wants four and would end the list before the callout.
+a callout (or any quote) inside a list item or a definition indented by two or three spaces,
+the item's content column, as Obsidian and CommonMark write it. Python-Markdown wants four and
+would end the list before the callout; deeper in a nested list, where Python-Markdown has
+already taken four spaces off, it would show the callout as code.
 
 It also holds the table of callout types the garden knows, which the linter shares.
 """
@@ -27,25 +29,39 @@ KNOWN_TYPES = OBSIDIAN_TYPES | GARDEN_TYPES
 
 
 class ListItemCalloutProcessor(BlockProcessor):
-    """Re-indent a 2–3-space callout that follows a list to 4 spaces, then let Python-Markdown's
-    own list-indent processor put it inside the last item."""
+    """Put a quote indented by 2–3 spaces after a list into the list's last item (after a
+    definition list, into its last definition), as if it were indented by four."""
 
     INDENTED_QUOTE = re.compile(r"( {2,3})>")
+    ITEM_OF = {"ul": "li", "ol": "li", "dl": "dd"}
+
+    def last_item(self, parent: etree.Element) -> etree.Element | None:
+        sibling = self.lastChild(parent)
+        if sibling is None or sibling.tag not in self.ITEM_OF:
+            return None
+        items = sibling.findall(self.ITEM_OF[sibling.tag])
+        return items[-1] if items else None
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        sibling = self.lastChild(parent)
-        return sibling is not None and sibling.tag in ("ul", "ol") and bool(self.INDENTED_QUOTE.match(block))
+        return bool(self.INDENTED_QUOTE.match(block)) and self.last_item(parent) is not None
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
-        indent = " " * len(self.INDENTED_QUOTE.match(blocks[0]).group(1))
-        pad = " " * (4 - len(indent))
-        blocks[0] = "\n".join(pad + line if line.startswith(indent) else line for line in blocks[0].split("\n"))
-        return False  # not consumed: the next processor ("indent") now takes the block
+        block = blocks.pop(0)
+        item = self.last_item(parent)
+        indent = self.INDENTED_QUOTE.match(block).group(1)
+        block = "\n".join(line.removeprefix(indent) for line in block.split("\n"))
+        if item.text and item.text.strip():
+            # A loose item, as Python-Markdown's list-indent processor makes it: its text becomes a paragraph.
+            paragraph = etree.Element("p")
+            paragraph.text, item.text = item.text, ""
+            item.insert(0, paragraph)
+        self.parser.parseBlocks(item, [block])
+        return True
 
 
 class CalloutsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
-        # Just before Python-Markdown's list-indent processor (90).
+        # Before Python-Markdown's list-indent (90) and code (80) processors.
         md.parser.blockprocessors.register(ListItemCalloutProcessor(md.parser), "garden_list_callouts", 95)
 
 

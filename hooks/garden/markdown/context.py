@@ -81,7 +81,12 @@ def garden_at(content_dir: str | PathLike[str]) -> Garden | None:
     return _loaded.get(root)
 
 
-class PostIdentifier(Preprocessor):
+class PagePreprocessor(Preprocessor):
+    """A preprocessor about the page as a whole rather than its text: an extension that runs
+    the page's preprocessors over other text (a transclusion) leaves these out."""
+
+
+class PostIdentifier(PagePreprocessor):
     """Finds the post whose body is the text about to be converted; sets `current_page()`."""
 
     def __init__(self, md: Markdown, content_dir: str | PathLike[str]) -> None:

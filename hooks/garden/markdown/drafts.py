@@ -11,14 +11,13 @@ post's text. To leave those pages out entirely there, list the drafts in MkDocs'
 from __future__ import annotations
 
 from markdown import Markdown
-from markdown.preprocessors import Preprocessor
 
-from .context import GardenExtension, current_page
+from .context import GardenExtension, PagePreprocessor, current_page
 
 NOTICE = "*This post is a draft: it is not published.*"
 
 
-class DraftPreprocessor(Preprocessor):
+class DraftPreprocessor(PagePreprocessor):
     def run(self, lines: list[str]) -> list[str]:
         page = current_page()
         if page is not None and page.post.is_draft and not page.garden.drafts_visible:

@@ -34,9 +34,10 @@ class TitleHeadingTreeprocessor(Treeprocessor):
 class HeadingsExtension(GardenExtension):
     def extendMarkdown(self, md: Markdown) -> None:
         super().extendMarkdown(md)
-        # After inline parsing (20) and attr_list (8), so heading text is final; before toc (5),
+        # After inline parsing (20) and attr_list (8), so heading text is final; before smarty
+        # (6), so the text is compared with the title as typed (`'`, not `’`); before toc (5),
         # so the table of contents sees the demoted levels.
-        md.treeprocessors.register(TitleHeadingTreeprocessor(md), "garden_headings", 6)
+        md.treeprocessors.register(TitleHeadingTreeprocessor(md), "garden_headings", 6.5)
 
 
 def makeExtension(**kwargs) -> HeadingsExtension:

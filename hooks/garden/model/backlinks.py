@@ -5,9 +5,10 @@ from the cache.
 Each post's links are found by the source scanner (`garden.model.source`, so links in code do
 not count) and resolved by the same rules as the Markdown extension that rewrites them
 (`garden.model.resolve`). The words shown beside a backlink are the paragraph (or list item,
-table row, heading…) around the first link, converted by Python-Markdown and read as text, so a
-reader sees what the page shows (inline code, link texts, `@title` as the title), not the
-Markdown.
+table row, heading…) around the first link, converted by Python-Markdown with the site's own
+extensions (`Garden.markdown_settings`, which the build sets from mkdocs.yml) and read as
+text, so a reader sees what the page shows (inline code, link texts, `@title` as the title,
+typography), not the Markdown.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import TYPE_CHECKING
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
 
 from .resolve import link_target, resolve_wikilink
+from .titles import fallback_title, has_title_token, set_title
 from .source import CALLOUT_MARKER, FOOTNOTE_DEFINITION, FOOTNOTE_REFERENCE, WIKILINK, SourceLine, links_on, prose_lines
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
 _TABLE_ROW = re.compile(r"[ \t]*\|")
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")  # Python-Markdown's stand-ins for raw HTML
+_BLOCK_END = re.compile(r"</(?:p|li|dt|dd|td|th|tr|h[1-6]|div|blockquote|summary|figcaption)>|<br\s*/?>")
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,11 @@ class Excerpts:
     def __init__(self, garden: Garden) -> None:
         self.garden = garden
         self.titles = _AtTitles()
-        self.md = markdown.Markdown()
-        self.md.treeprocessors.register(self.titles, "garden_at_titles", 1)
+        extensions, settings = garden.markdown_settings
+        self.md = markdown.Markdown(extensions=extensions, extension_configs=settings)
+        # After inline parsing (20) and the cross-links (15), which leave a block that is no
+        # post's alone; before their fallback text for `@title` (4).
+        self.md.treeprocessors.register(self.titles, "garden_at_titles", 14)
 
     def of(self, block: str, target: Post, source: Post) -> str:
         self.titles.resolve = lambda href: link_target(href, source, self.garden)
@@ -118,8 +123,8 @@ class Excerpts:
 
 
 class _AtTitles(Treeprocessor):
-    """`[@title](…)` shows the title of the post it links to, as on the page; and notes the
-    text of the first link to the target, to centre the excerpt on it."""
+    """`@title` links read as on the page (`garden.model.titles`); and the text of the first
+    link to the target is noted, to centre the excerpt on it."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -129,22 +134,22 @@ class _AtTitles(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for link in root.iter("a"):
-            found = self.resolve(link.get("href") or "")
+            href = link.get("href") or ""
+            found = self.resolve(href)
+            if has_title_token(link):
+                set_title(link, found.title if found is not None else fallback_title(href))
             text = "".join(link.itertext()).strip()
-            if found is not None and text == "@title":
-                for child in list(link):
-                    link.remove(child)
-                link.text = AtomicString(found.title)
-                text = found.title
             if self.link_text is None and found is self.target and text:
                 self.link_text = text
 
 
 def _text_of(html: str) -> str:
-    """The text of converted HTML (tags dropped, entities read)."""
+    """The text of converted HTML (tags dropped, entities read), blocks apart by a space as a
+    browser shows them, inline elements not (`<em>garden</em>s` reads "gardens")."""
     from selectolax.lexbor import LexborHTMLParser
 
-    body = LexborHTMLParser(f"<body>{_PLACEHOLDER.sub('', html)}</body>").body
+    spaced = _BLOCK_END.sub(lambda end: end[0] + " ", _PLACEHOLDER.sub("", html))
+    body = LexborHTMLParser(f"<body>{spaced}</body>").body
     return body.text(separator="") if body is not None else ""
 
 

@@ -3,6 +3,7 @@
     docs_dir: content          # the content folder
     site_dir: site             # where the site is built
     site_url: https://…/       # to spot absolute links to the site itself
+    dev_addr: 127.0.0.1:8000   # where `make serve` previews the site (`garden new` prints it)
     extra:
       garden:
         callout_types: [goose]  # callout types of your own, styled in overrides/ CSS
@@ -27,10 +28,16 @@ class GardenConfig:
     site_url: str | None = None
     callout_types: frozenset[str] = frozenset()
     links: Mapping[str, Any] = field(default_factory=dict)
+    theme_dir: Path | None = None  # the theme's custom_dir (overrides/), whose files the site copies
+    theme: str | None = "material"  # the theme's name
+    dev_addr: str = "127.0.0.1:8000"  # MkDocs' default
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any], base: Path) -> GardenConfig:
         garden = (config.get("extra") or {}).get("garden") or {}
+        theme = config.get("theme")
+        custom_dir = theme.get("custom_dir") if isinstance(theme, Mapping) else None
+        theme_name = theme.get("name") if isinstance(theme, Mapping) else theme
         return cls(
             content_dir=(base / config.get("docs_dir", "docs")).resolve(),
             root=base.resolve(),
@@ -38,6 +45,9 @@ class GardenConfig:
             site_url=config.get("site_url") or None,
             callout_types=frozenset(str(name).lower() for name in garden.get("callout_types") or ()),
             links=garden.get("links") or {},
+            theme_dir=(base / custom_dir).resolve() if isinstance(custom_dir, str) and custom_dir else None,
+            theme=theme_name if isinstance(theme_name, str) else None,
+            dev_addr=str(config.get("dev_addr") or "127.0.0.1:8000"),
         )
 
     @classmethod

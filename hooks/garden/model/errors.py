@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,8 +46,15 @@ class InvalidPost(Exception):
 
 
 def display_path(path: Path) -> str:
-    """The path as the author would type it: relative to the working folder when inside it."""
+    """The path as the author would type it: relative to the working folder when inside it
+    (a symbolic link is named as itself, not as where it leads)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+        cwd = Path.cwd()
+    except OSError:
         return str(path)
+    for candidate in (Path(os.path.abspath(path)), path):
+        try:
+            return str((candidate.parent.resolve() / candidate.name).relative_to(cwd.resolve()))
+        except (ValueError, OSError, RuntimeError):
+            continue
+    return str(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,9 @@ from pathlib import Path
 
 from .anchors import anchors_of
 from .backlinks import Backlink, find_backlinks
+from .embeds import Section, content_files, find_media, find_section
 from .errors import GardenError, InvalidPost, display_path
+from .layout import SiteLayout
 from .lesswrong import parse_lesswrong_url
 from .post import Post
 from .readingtime import reading_minutes
@@ -37,6 +40,10 @@ class Garden:
     posts: list[Post] = field(default_factory=list)  # valid posts, drafts included, in path order
     errors: list[GardenError] = field(default_factory=list)
     drafts_visible: bool = False  # True while `mkdocs serve` previews drafts
+    # The site's Markdown extensions and their settings, for text shown outside its page (the
+    # "Linked from" excerpts): the build sets mkdocs.yml's; plain Python-Markdown otherwise.
+    markdown_settings: tuple[list, dict] = field(default_factory=lambda: ([], {}))
+    layout: SiteLayout = field(default_factory=SiteLayout)  # names the site's own files take
     rejected: set[Path] = field(default_factory=set)  # files that cannot be built
     _by_slug: dict[str, Post] = field(default_factory=dict, repr=False)  # lowercased permalinks
     _redirects: dict[str, Post] = field(default_factory=dict, repr=False)  # lowercased alias -> post
@@ -48,19 +55,34 @@ class Garden:
     _closest: dict[str, list[Post]] = field(default_factory=dict, repr=False)
     _reading_minutes: dict[str, int] = field(default_factory=dict, repr=False)
     _converted: set[str] = field(default_factory=set, repr=False)  # bodies converted (see `converted_again`)
-    _files: tuple | None = field(default=None, repr=False)  # the folder's files when loaded whole
+    _loaded_files: tuple | None = field(default=None, repr=False)  # the folder's Markdown files when loaded whole
 
     @classmethod
     def load(
-        cls, content_dir: Path, paths: Iterable[Path] | None = None, read: Callable[[Path, Path], Post] = Post.load
+        cls,
+        content_dir: Path,
+        paths: Iterable[Path] | None = None,
+        read: Callable[[Path, Path], Post] = Post.load,
+        layout: SiteLayout | None = None,
+        project: Path | None = None,
     ) -> Garden:
         """Index the given Markdown files (default: every `*.md` under `content_dir`), each
-        read by `read(path, content_dir)` (the build passes a cached `Post.load`)."""
-        garden = cls(content_dir)
+        read by `read(path, content_dir)` (the build passes a cached `Post.load`). No permalink
+        or alias may take a name of `layout` (default: what every build writes), and no file may
+        be a symbolic link to a place outside `project` (default: the content folder's parent)."""
+        garden = cls(content_dir, layout=layout or SiteLayout())
+        inside = (project or content_dir.parent).resolve()
         if paths is None:
             paths = markdown_files(content_dir)
-            garden._files = _signature(paths)
+            garden._loaded_files = _signature(paths)
         for path in sorted(paths):
+            if not os.path.lexists(path):  # deleted since it was listed (under `mkdocs serve`)
+                garden.rejected.add(path)
+                continue
+            if (outside := _outside(path, inside)) is not None:
+                garden.errors.append(outside)
+                garden.rejected.add(path)
+                continue
             try:
                 garden.add(read(path, content_dir))
             except InvalidPost as invalid:
@@ -69,11 +91,16 @@ class Garden:
         return garden
 
     def add(self, post: Post) -> None:
+        self.errors.extend(post.findings)
         # Slugs are compared without case: /Essay/ and /essay/ are one folder on macOS and Windows.
         if not post.is_home:
             owner = self._claimant(post.permalink)
             if owner is not None:
                 self._conflict(post, "permalink", post.permalink, owner)
+                self.rejected.add(post.path)
+                return
+            if (taken := self.layout.taken(post.permalink, alias=False)) is not None:
+                self._overwrite(post, "permalink", post.permalink, taken)
                 self.rejected.add(post.path)
                 return
             self._by_slug[post.permalink.lower()] = post
@@ -85,6 +112,8 @@ class Garden:
             owner = self._claimant(alias)
             if owner is not None:
                 self._conflict(post, "aliases", alias, owner)
+            elif (taken := self.layout.taken(alias, alias=True)) is not None:
+                self._overwrite(post, "aliases", alias, taken)
             else:
                 self._redirects[alias.lower()] = post
         for key in LESSWRONG_KEYS:
@@ -149,6 +178,39 @@ class Garden:
             containing = [n for n in sorted(names) if query and query in n]
             self._closest[query] = list(dict.fromkeys(names[n] for n in [*similar, *containing]))[:count]
         return self._closest[query]
+
+    def section(self, post: Post, fragment: str | None, lede: bool = False) -> Section | None:
+        """The Markdown of a post's section (by heading text or id, or `^block-id`; the whole
+        body for None) that an `![[post#fragment]]` embed shows (see `garden.model.embeds`)."""
+        return find_section(post.body, post.body_line, fragment, lede)
+
+    def media_file(self, target: str, post: Post) -> str | None:
+        """The content-relative path of the local picture (or video, sound) an embed in `post`
+        names: beside the post, from the content folder's root, or by its unique file name."""
+        return find_media(target, post.src_uri, self._files_by_name, self._files)
+
+    @cached_property
+    def _files(self) -> frozenset[str]:
+        return content_files(self.content_dir)
+
+    @cached_property
+    def _files_by_name(self) -> dict[str, list[str]]:
+        named: dict[str, list[str]] = {}
+        for path in sorted(self._files):
+            named.setdefault(path.rsplit("/", 1)[-1], []).append(path)
+        return named
+
+    def missing_file(self, target: str) -> tuple[str, ...] | None:
+        """None if the content folder has the file at `target` (a `/`-separated path inside
+        it), else the names of up to two files beside it that look alike."""
+        path = self.content_dir / target
+        if path.exists():
+            return None
+        try:
+            names = [entry.name for entry in path.parent.iterdir()] if path.parent.is_dir() else []
+        except OSError:
+            names = []
+        return tuple(difflib.get_close_matches(path.name, sorted(names), n=2, cutoff=0.6))
 
     def anchors(self, post: Post) -> frozenset[str]:
         """The ids a link may point at on the post's page (headings and explicit ids)."""
@@ -231,7 +293,7 @@ class Garden:
 
     def is_stale(self) -> bool:
         """Whether a Markdown file was added, removed or changed since the folder was loaded."""
-        return self._files is None or _signature(markdown_files(self.content_dir)) != self._files
+        return self._loaded_files is None or _signature(markdown_files(self.content_dir)) != self._loaded_files
 
     def _claimant(self, slug: str) -> Post | None:
         key = slug.lower()
@@ -247,6 +309,18 @@ class Garden:
                 f"{what[key]} '{slug}' is already the {what[owners_key]} of "
                 f"{display_path(owner.path)}:{owner.line_of(owners_key) or 1}",
                 f"give one of the two posts another {what[key]}",
+            )
+        )
+
+    def _overwrite(self, post: Post, key: str, slug: str, taken: str) -> None:
+        what = "permalink" if key == "permalink" else "alias"
+        line = post.line_of(key) if key == "permalink" or "aliases" in post.key_lines else post.line_of("permalink")
+        self.errors.append(
+            GardenError(
+                post.path,
+                line or 1,
+                f"{what} '{slug}' would overwrite {taken}, which the site already has",
+                f"choose another {what}" + (": the post is left out" if what == "permalink" else ""),
             )
         )
 
@@ -266,6 +340,25 @@ def _signature(paths: Iterable[Path]) -> tuple:
             continue
         signature.append((str(path), status.st_size, status.st_mtime_ns))
     return tuple(signature)
+
+
+def _outside(path: Path, project: Path) -> GardenError | None:
+    """Why the file at `path` is not the author's to build: a symbolic link leading out of the
+    project (which would publish whatever it points at), or a link that leads nowhere."""
+    if not path.is_symlink() and not any(parent.is_symlink() for parent in path.parents):
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a loop, or a link to nothing
+        return GardenError(path, 1, "the file is a symbolic link that leads nowhere (or round in a loop)", "delete the link")
+    if target.is_relative_to(project):
+        return None
+    return GardenError(
+        path,
+        1,
+        f"the file is a symbolic link to {target}, outside the project folder, so it is not built",
+        "copy the file into the content folder instead of linking to it",
+    )
 
 
 def markdown_files(content_dir: Path) -> list[Path]:

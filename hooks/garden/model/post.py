@@ -8,7 +8,9 @@ problem is a `GardenError` with the file and the line of the offending key.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,6 +20,8 @@ import frontmatter
 import yaml
 
 from .errors import GardenError, InvalidPost
+from .lookalikes import BIDI_CONTROLS, bidi_control, mixed_script_word
+from .nesting import too_deep
 from .slugs import is_slug, slugify
 
 # Keys whose values are dates; each becomes a timezone-aware datetime (UTC when no zone is given).
@@ -53,7 +57,38 @@ BOOL_KEYS = frozenset(
 INT_KEYS = frozenset(
     {"lw-base-score", "lw-num-comments-on-upload", "lw-vote-count", "af-base-score", "af-num-comments-on-upload"}
 )
-LIST_KEYS = frozenset({"tags", "aliases", "authors"})
+# The typed keys the garden reads or shows. The others (`lw-posted-at`, `lw-vote-count`, …) are
+# only kept for templates: a bad value there is a warning and the value is left out, never a
+# lost post (exports do put URLs in `lw-posted-at`).
+USED_KEYS = frozenset(
+    {
+        "date_published",
+        "date_updated",
+        "publish",
+        "draft",
+        "unlisted",
+        "hide_title",
+        "hide_metadata",
+        "toc",
+        "lw-is-af",
+        "lw-reward-post-warning",
+        "lw-is-question",
+        "lw-base-score",
+        "lw-num-comments-on-upload",
+    }
+)
+# Deeper frontmatter than this is no essay's: the limit keeps a hostile file from exhausting
+# the recursion of everything that walks the values later (pickling, templates, digests).
+MAX_NESTING = 20
+MAX_VALUES = 50_000
+LIST_KEYS = frozenset({"tags", "aliases", "authors", "hide"})
+# One line of text each (a number is read as text), shown or followed by the templates.
+STRING_KEYS = frozenset(
+    {"card_image_alt", "lw-sequence-title", "prev-post-slug", "next-post-slug", "template"}
+)
+# Addresses the templates link to: a web address or a path on the site, never a script.
+URL_KEYS = frozenset({"original_url", "lw-page-url", "lw-linkpost-url", "card_image"})
+_SCRIPT_SCHEMES = re.compile(r"\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 # Text: a title, permalink or description of "True" is text, not a boolean (a title of "None"
 # is a title too; a permalink or description of "None" means "not set").
 TEXT_KEYS = frozenset({"title", "permalink", "description"})
@@ -62,8 +97,23 @@ _NULL_STRINGS = {"none", "null", "~", ""}
 _BOOL_STRINGS = {"true": True, "false": False}
 
 _yaml_handler = frontmatter.YAMLHandler()
-# libyaml's loader, when PyYAML was built with it, parses frontmatter about ten times faster.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML's safe loader (libyaml's, when PyYAML was built with it: about ten times faster),
+    except that a timestamp that is no real date (`2025-13-45`) stays text: PyYAML would raise a
+    bare ValueError, and the date keys then say which line is wrong."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError, AttributeError):  # AttributeError: `!!timestamp x`
+            return self.construct_scalar(node)
+
+
+# What PyYAML's constructors raise, unmarked, for a value of the wrong shape.
+_UNBUILDABLE = (ValueError, TypeError, OverflowError, KeyError, AttributeError, IndexError)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 @dataclass(frozen=True, eq=False)  # one object per file: compared and hashed by identity
@@ -83,6 +133,9 @@ class Post:
     body: str
     body_line: int  # the file's line number of the body's first line
     key_lines: Mapping[str, int] = field(default_factory=dict, repr=False)
+    # Problems that leave the post whole: a bad value in a field the garden only keeps (a
+    # warning), text that does not read as written (an error, for `--strict`; the post builds)
+    findings: tuple[GardenError, ...] = field(default=(), repr=False)
 
     @property
     def is_home(self) -> bool:
@@ -147,11 +200,26 @@ class Post:
         frontmatter_text, first_line, body, body_line = _split(text, path)
         data, key_lines, item_lines = _load_yaml(frontmatter_text, first_line, path)
         errors: list[GardenError] = []
+        warnings: list[GardenError] = []
 
         def error(key: str, message: str, hint: str, line: int | None = None) -> None:
             errors.append(GardenError(path, line or key_lines.get(key) or max(first_line - 1, 1), message, hint))
 
-        meta = {key: _normalise(key, value, error) for key, value in data.items()}
+        meta = {}
+        for key, value in data.items():
+            problems: list[tuple[str, str]] = []
+            normal = _normalise(key, value, lambda _key, message, hint: problems.append((message, hint)))
+            if not problems:
+                meta[key] = normal
+            elif key in USED_KEYS or key not in DATE_KEYS | BOOL_KEYS | INT_KEYS:
+                for message, hint in problems:
+                    error(key, message, hint)
+            else:
+                for message, hint in problems:
+                    line = key_lines.get(key) or first_line
+                    warnings.append(
+                        GardenError(path, line, f"{message}; the garden only keeps this field, so it is left out", hint, severity="warning")
+                    )
 
         title = meta.get("title")
         if title is None:
@@ -169,7 +237,7 @@ class Post:
             suggestion = slugify(str(permalink)) or slugify(stem) or "my-essay"
             error(
                 "permalink",
-                f"`permalink` {permalink!r} is not a URL-safe slug",
+                f"`permalink` {_shown(permalink)} is not a URL-safe slug",
                 f"use letters, digits, '-', '_', '.' or '~' only, e.g. `permalink: {suggestion}`",
             )
         permalink = str(permalink)
@@ -180,7 +248,7 @@ class Post:
             if not is_slug(alias):
                 error(
                     "aliases",
-                    f"alias {alias!r} is not a URL-safe slug",
+                    f"alias {_shown(alias)} is not a URL-safe slug",
                     f"use letters, digits, '-', '_', '.' or '~' only, e.g. `{slugify(alias) or 'old-name'}`",
                     item_lines.get(("aliases", index)),
                 )
@@ -193,6 +261,12 @@ class Post:
                 "description",
                 f"`description` must be text, got {type(description).__name__}",
                 "write one sentence after `description:`, in quotes if it contains a colon",
+            )
+
+        warnings += _lookalikes(path, meta, key_lines, body, body_line)
+        if deep := too_deep(body, body_line):
+            errors.append(
+                GardenError(path, deep.line, deep.message, "nest quotes, lists, HTML and emphasis at most a few levels deep")
             )
 
         if errors:
@@ -211,12 +285,24 @@ class Post:
             body=body,
             body_line=body_line,
             key_lines=key_lines,
+            findings=tuple(warnings),
         )
 
 
 def _decode(raw: bytes, path: Path) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[:2].count(0) == 1:
+        raise InvalidPost(
+            [
+                GardenError(
+                    path,
+                    1,
+                    "the file is UTF-16 text, not UTF-8",
+                    "re-save it as UTF-8 in your editor, or convert it with `iconv -f utf-16 -t utf-8`",
+                )
+            ]
+        )
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise InvalidPost(
@@ -229,6 +315,18 @@ def _decode(raw: bytes, path: Path) -> str:
                 )
             ]
         ) from None
+    if (nul := text.find("\x00")) >= 0:
+        raise InvalidPost(
+            [
+                GardenError(
+                    path,
+                    text.count("\n", 0, nul) + 1,
+                    "the file contains a NUL byte, so it is not plain text (or it is damaged)",
+                    "delete the invisible character on this line (retype the line if unsure)",
+                )
+            ]
+        )
+    return text
 
 
 def _split(text: str, path: Path) -> tuple[str, int, str, int]:
@@ -257,7 +355,7 @@ def _split(text: str, path: Path) -> tuple[str, int, str, int]:
 
 def _load_yaml(text: str, first_line: int, path: Path) -> tuple[dict, dict[str, int], dict[tuple[str, int], int]]:
     """Parse YAML keeping each key's line: python-frontmatter's loader drops positions."""
-    loader = _SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -293,11 +391,38 @@ def _load_yaml(text: str, first_line: int, path: Path) -> tuple[dict, dict[str, 
             if isinstance(value_node, yaml.SequenceNode):
                 for index, item in enumerate(value_node.value):
                     item_lines[(key, index)] = item.start_mark.line + first_line
-        data = loader.construct_document(node)
+            if (oversized := _oversized(value_node)) is not None:
+                raise InvalidPost(
+                    [
+                        GardenError(
+                            path,
+                            line,
+                            f"`{key}` {oversized[1]}",
+                            "frontmatter values are text, dates, numbers or short lists: shorten or flatten this value",
+                        )
+                    ]
+                )
+        try:
+            data = loader.construct_document(node)
+        except _UNBUILDABLE as error:
+            # A value YAML parsed but cannot build, e.g. `!!int twelve` or `!!bool maybe`.
+            bad = _first_unbuildable(loader, node)
+            raise InvalidPost(
+                [
+                    GardenError(
+                        path,
+                        (bad.start_mark.line if bad is not None else 0) + first_line,
+                        f"the frontmatter is not valid YAML: {error}",
+                        "remove the `!!` tag or write a value of that type",
+                    )
+                ]
+            ) from None
     except yaml.MarkedYAMLError as error:
-        # The context ("while scanning a quoted scalar") starts where the author's mistake is;
-        # the problem mark is often only where YAML gave up, e.g. the end of the block.
-        mark = error.context_mark or error.problem_mark
+        # An unclosed quote or bracket ("while scanning a quoted scalar", "while parsing a flow
+        # sequence") starts where the author's mistake is, while the problem mark is only where
+        # YAML gave up, e.g. the end of the block; otherwise the problem mark is the place.
+        unclosed = error.context and ("quoted" in error.context or "flow" in error.context)
+        mark = (error.context_mark if unclosed else None) or error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line
         problem = error.problem or "invalid YAML"
         raise InvalidPost(
@@ -328,6 +453,35 @@ def _load_yaml(text: str, first_line: int, path: Path) -> tuple[dict, dict[str, 
     return {str(key): value for key, value in data.items()}, key_lines, item_lines
 
 
+def _oversized(node: yaml.Node) -> tuple[yaml.Node, str] | None:
+    """The first node below `node` that makes a value too deep or too big, and why. Walked without
+    recursion, and counting every repeat of a YAML alias: `&a [*b, *b, …]` chains expand
+    exponentially for anything that walks the value later."""
+    todo, seen = [(node, 1)], 0
+    while todo:
+        current, depth = todo.pop()
+        seen += 1
+        if depth > MAX_NESTING:
+            return current, f"nests lists or mappings more than {MAX_NESTING} levels deep"
+        if seen > MAX_VALUES:
+            return current, f"holds more than {MAX_VALUES:,} values (counting each use of a YAML alias)"
+        if isinstance(current, yaml.SequenceNode):
+            todo += [(child, depth + 1) for child in current.value]
+        elif isinstance(current, yaml.MappingNode):
+            todo += [(child, depth + 1) for pair in current.value for child in pair]
+    return None
+
+
+def _first_unbuildable(loader: yaml.BaseLoader, node: yaml.MappingNode) -> yaml.Node | None:
+    """The value node YAML cannot build (for the line of the error)."""
+    for _, value_node in node.value:
+        try:
+            loader.construct_object(value_node, deep=True)
+        except (*_UNBUILDABLE, yaml.YAMLError):
+            return value_node
+    return None
+
+
 def _normalise(key: str, value: Any, error) -> Any:
     """What the author meant by one frontmatter value."""
     if isinstance(value, str):
@@ -340,15 +494,71 @@ def _normalise(key: str, value: Any, error) -> Any:
     if key in DATE_KEYS and value is not None:
         return _to_datetime(key, value, error)
     if key in BOOL_KEYS and value is not None and not isinstance(value, bool):
-        error(key, f"`{key}` must be true or false, got {value!r}", f"write `{key}: true` or `{key}: false`")
+        error(key, f"`{key}` must be true or false, got {_shown(value)}", f"write `{key}: true` or `{key}: false`")
     if key in INT_KEYS and value is not None:
         try:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError(value)
             return int(value)
-        except (TypeError, ValueError):
-            error(key, f"`{key}` must be a whole number, got {value!r}", f"write e.g. `{key}: 12`")
+        except (TypeError, ValueError, OverflowError):
+            error(key, f"`{key}` must be a whole number, got {_shown(value)}", f"write e.g. `{key}: 12`")
+            return None
     if key in LIST_KEYS:
         return _to_list(key, value, error)
+    if key in STRING_KEYS | URL_KEYS and value is not None:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            error(key, f"`{key}` must be one line of text, got {type(value).__name__}", f"write `{key}: …` on one line")
+            return None
+        value = str(value).strip()
+        if key in URL_KEYS and _SCRIPT_SCHEMES.match(value):
+            error(
+                key,
+                f"`{key}` is a {value.split(':')[0].strip().lower()}: address, which the page would run as a script",
+                "use a web address (https://…) or a path on the site",
+            )
+            return None
     return value
+
+
+def _lookalikes(path: Path, meta: Mapping[str, Any], key_lines: Mapping[str, int], body: str, body_line: int) -> list[GardenError]:
+    """Warnings for text that does not read as written (see garden.model.lookalikes): in the
+    fields readers see or URLs are made of, and bidirectional controls in the body."""
+    found = []
+    for key in ("title", "description", "tags", "aliases", "authors", "permalink"):
+        values = meta.get(key)
+        for value in values if isinstance(values, (list, tuple)) else [values]:
+            if not isinstance(value, str):
+                continue
+            line = key_lines.get(key) or 1
+            if control := bidi_control(value):
+                found.append(
+                    GardenError(
+                        path, line, f"`{key}` holds an invisible {control}, which shows the text after it in another order",
+                        "delete the invisible character (retype the value if unsure)",
+                    )
+                )
+            elif word := mixed_script_word(value):
+                found.append(
+                    GardenError(
+                        path, line, f"`{key}` has the word {word!r}, which mixes look-alike letters of different alphabets",
+                        "retype the word in one alphabet",
+                    )
+                )
+    if (control := bidi_control(body)) is not None:
+        index = BIDI_CONTROLS.search(body).start()  # type: ignore[union-attr]
+        found.append(
+            GardenError(
+                path, body_line + body.count("\n", 0, index), f"the text holds an invisible {control}, which shows what follows in another order",
+                "delete the invisible character, or use the `dir` attribute of HTML for right-to-left text",
+            )
+        )
+    return found
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it: its repr (which escapes invisible characters), cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _to_datetime(key: str, value: Any, error) -> dt.datetime | None:
@@ -362,7 +572,7 @@ def _to_datetime(key: str, value: Any, error) -> dt.datetime | None:
         except ValueError:
             error(
                 key,
-                f"`{key}` is not a date: {value!r}",
+                f"`{key}` is not a date: {_shown(value)}",
                 f"write a date such as `{key}: 2024-03-05` or `{key}: 2024-03-05T10:00:00Z`",
             )
             return None

@@ -9,8 +9,11 @@ the ones that lead nowhere:
 - `/permalink`, `./permalink` and `permalink/` lead to the post with that permalink or alias;
 - a wikilink `[[name#Heading|text]]` names a post by permalink, alias or title.
 
-A fragment is kept when the target page has that anchor; a LessWrong or wikilink fragment it
-lacks is dropped (with a linter warning), so the reader still lands on the post.
+A fragment is kept when the target page has that anchor. One written for another site's ids
+(LessWrong's `#Section_Two`, `#1-Love-Hate` for the heading "1. Love − Hate") leads to the
+heading with the same words (`garden.model.anchors.find_anchor`). A LessWrong or wikilink
+fragment that matches no heading is dropped (with a linter warning), so the reader still lands
+on the post; a `/permalink#fragment` link keeps it, for MkDocs to report.
 """
 
 from __future__ import annotations
@@ -21,8 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from markdown.extensions.toc import slugify
-
+from .anchors import find_anchor, heading_slug
 from .lesswrong import parse_lesswrong_url
 
 if TYPE_CHECKING:
@@ -81,7 +83,10 @@ def resolve_href(href: str, source: Post, garden: Garden) -> Resolution:
             problem=f"link {href!r} leads to no post: no permalink or alias '{slug['slug']}'",
             hint=_did_you_mean(garden, slug["slug"], "check the slug"),
         )
-    return Resolution(target, parts.fragment or None)
+    fragment = parts.fragment or None
+    if fragment is not None:
+        fragment = find_anchor(fragment, garden.anchors(target)) or fragment
+    return Resolution(target, fragment)
 
 
 def resolve_source_link(link: SourceLink, source: Post, garden: Garden) -> Resolution:
@@ -107,6 +112,45 @@ def markdown_link_target(href: str, source: Post, garden: Garden) -> Post | None
     return garden.post_at(posixpath.normpath(src_uri))
 
 
+_SCRIPT_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+
+def check_address(href: str, source: Post, garden: Garden) -> Resolution:
+    """What is wrong with a link the garden does not resolve itself (`resolve_href` left it
+    alone): a script address, or a relative path to a file the content folder does not have,
+    which MkDocs would report without a line. Fine links give `NOT_OURS`."""
+    if _SCRIPT_SCHEME.match(href):
+        scheme = href.split(":", 1)[0].strip().lower()
+        return Resolution(
+            problem=f"link {_brief(href)} is a {scheme}: address: clicking it runs code instead of opening a page",
+            hint="link to a page (https://…, a post or a file), or show the code as `code`",
+        )
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith(("/", "\\", "#")) or not parts.path:
+        return NOT_OURS
+    path = unquote(parts.path)
+    if not posixpath.splitext(path.rstrip("/"))[1]:
+        return NOT_OURS  # not a file name: MkDocs' "unrecognized relative link" says so
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(source.src_uri), path))
+    if target == ".." or target.startswith("../"):
+        return Resolution(
+            problem=f"link {_brief(href)} leads outside the content folder, where the site has nothing",
+            hint="link to a file inside the content folder",
+        )
+    if (close := garden.missing_file(target)) is None:
+        return NOT_OURS
+    return Resolution(
+        problem=f"link {_brief(href)} leads to no file: the content folder has no {target}",
+        hint=("did you mean " + " or ".join(f"'{name}'" for name in close) + "? " if close else "check the path: ")
+        + "a relative link starts from this post's folder",
+    )
+
+
+def _brief(href: str, limit: int = 80) -> str:
+    text = repr(href)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def resolve_wikilink(inner: str, garden: Garden) -> tuple[Resolution, str]:
     """The target of `[[inner]]` and the text to show: `|text`, else the post's title
     (with " § Heading" for a heading link)."""
@@ -123,13 +167,15 @@ def resolve_wikilink(inner: str, garden: Garden) -> tuple[Resolution, str]:
             hint = _did_you_mean(garden, name, "check the name")
         return Resolution(problem=problem, hint=hint), (text or name or inner).strip()
     shown = text.strip() if text else target.title + (f" § {heading}" if heading else "")
-    fragment = slugify(heading, "-") if heading else None
+    fragment = heading_slug(heading) if heading else None
     return _with_fragment(target, fragment, f"[[{inner}]]", garden), shown
 
 
 def _with_fragment(target: Post, fragment: str | None, link: str, garden: Garden) -> Resolution:
-    if fragment is None or fragment in garden.anchors(target):
-        return Resolution(target, fragment)
+    if fragment is None:
+        return Resolution(target, None)
+    if (anchor := find_anchor(fragment, garden.anchors(target))) is not None:
+        return Resolution(target, anchor)
     return Resolution(
         target,
         None,

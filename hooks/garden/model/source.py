@@ -4,8 +4,10 @@ Python-Markdown keeps no source positions, and converting a long essay takes ten
 milliseconds, so the content checks read the source instead: this module walks a post's body
 line by line, drops what Markdown would render as code (fenced blocks, indented blocks, inline
 code spans) and HTML comments, strips blockquote markers, and remembers where each remaining
-character came from. It follows Python-Markdown's rules: continuation inside a list item or a
-footnote is indented by four spaces, and code inside one by four more.
+character came from. It follows the garden's Markdown: continuation inside a list item is
+indented by four spaces, inside a footnote by more than the definition line, and code inside
+either by four more; a raw HTML block ends at its last end tag or at a blank line (CommonMark's
+rule, `garden.markdown.htmlblocks`), except a `<script>`, `<pre>`, `<style>` or `<textarea>`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ _QUOTE = re.compile(r"[ \t]*>[ ]?")
 _MARKER_BEFORE_QUOTE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)]|:)[ \t]+(?=>)")
 _FENCE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _LIST_ITEM = re.compile(r"(?P<indent>[ \t]*)(?:[-*+]|\d+[.)])[ \t]+\S")
-_FOOTNOTE_DEF = re.compile(r"(?P<indent>[ \t]*)\[\^[^\]]+\]:")
 # Raw HTML blocks: Python-Markdown leaves their content alone unless it says markdown="1".
 _HTML_OPEN = re.compile(r" {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9]*)(?P<attrs>[^>]*?)(?P<selfclosing>/?)>")
 _BLOCK_TAGS = frozenset(Markdown().block_level_elements) - {"p"}
@@ -33,6 +34,8 @@ _COMMENT = re.compile(r"<!--.*?-->")
 FOOTNOTE_DEFINITION = re.compile(r"[ \t]*\[\^([^\]]+)\]:")
 FOOTNOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\]]+)\](?!:)")
 CALLOUT_MARKER = re.compile(r"(?<!\\)\[!([\w-]+(?: *\| *[\w-]+)*)\]([-+])?(?!\()")
+# An ATX heading, `## Text`, with its closing marks left out.
+ATX_HEADING = re.compile(r"(?P<marks>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*$")
 # Links as Python-Markdown reads them: `[text](url "title")`, `[label]: url`, and the garden's
 # `[[wikilink]]` (`![[…]]` is an embed).
 INLINE_LINK = re.compile(r"\]\((?P<url><[^>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
@@ -51,6 +54,7 @@ class SourceLine:
     column: int  # the file column (1-based) where `text` starts
     html_block: str | None = None  # the tag of the raw HTML block the line is in: no Markdown there
     original: str = ""  # the same text before code spans and comments were blanked out
+    margin: int = 0  # the file line's indentation, before any quote or list marker
 
     @property
     def indent(self) -> int:
@@ -87,8 +91,10 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
     html: tuple[str, int] | None = None  # (tag, nesting) of an open raw HTML block
     in_comment = False
     container = 0  # indentation of list-item or footnote continuation; 0 at the top level
+    footnote_margin: int | None = None  # the indent of the footnote definition being continued
     previous_blank = True
     previous_code = False
+    after_comment = False  # the last line was only an HTML comment
 
     for number, raw in enumerate(body.split("\n"), first_line):  # not splitlines: see post.py
         raw = raw.removesuffix("\r")
@@ -110,7 +116,18 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
                 previous_blank, previous_code = False, True
                 continue
 
-        if html is None and depth == 0 and previous_blank and (tag := _HTML_OPEN.match(raw)):
+        if html is not None and not raw.strip() and html[0] not in _RAW_TEXT_TAGS:
+            html = None  # a blank line ends the HTML block: Markdown again
+
+        if html is None and not in_comment and "<!--" in text and not _COMMENT.sub("", text).strip():
+            # Only a comment: Python-Markdown stashes it as a block of its own, so an HTML block
+            # may start on the next line; it neither ends nor continues a list or a footnote.
+            after_comment = True
+            yield SourceLine(number, depth, " " * len(text), offset + 1, original=text)
+            continue
+        block_may_start, after_comment = previous_blank or after_comment, False
+
+        if html is None and depth == 0 and block_may_start and (tag := _HTML_OPEN.match(raw)):
             name = tag["tag"].lower()
             if name in _BLOCK_TAGS and "markdown=" not in tag["attrs"]:
                 html = (name, 0) if not tag["selfclosing"] and name not in _VOID_TAGS else None
@@ -131,7 +148,8 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
 
         indent = _indent(text)
         if previous_blank and indent < container and not _LIST_ITEM.match(text):
-            container = 0  # a paragraph back at the margin ends the list or footnote
+            if footnote_margin is None or indent <= footnote_margin:
+                container, footnote_margin = 0, None  # a paragraph back at the margin ends the list or footnote
         if (previous_blank or previous_code) and indent >= container + 4 and depth == 0:
             previous_blank, previous_code = False, True
             continue  # an indented code block
@@ -142,9 +160,10 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
             continue
 
         if item := _LIST_ITEM.match(text):
-            container = _indent(item["indent"]) + 4
-        elif footnote := _FOOTNOTE_DEF.match(text):
-            container = _indent(footnote["indent"]) + 4
+            container, footnote_margin = _indent(item["indent"]) + 4, None
+        elif footnote := FOOTNOTE_DEFINITION.match(text):
+            footnote_margin = _indent(text[: footnote.start(1) - 2])  # the spaces before `[^`
+            container = footnote_margin + 4
 
         original = text
         if in_comment:
@@ -161,7 +180,7 @@ def prose_lines(body: str, first_line: int = 1) -> Iterator[SourceLine]:
             text = _CODE_SPAN.sub(_blank_out, text)
 
         previous_blank, previous_code = False, False
-        yield SourceLine(number, depth, text, offset + 1, original=original)
+        yield SourceLine(number, depth, text, offset + 1, original=original, margin=_indent(raw))
 
 
 @dataclass(frozen=True)

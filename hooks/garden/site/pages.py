@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
+from jinja2 import Environment, TemplateNotFound
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
+from ..check.lint import missing_template
+from ..model.errors import GardenError
 from ..model.index import Garden
 from ..model.post import Post
 
@@ -44,10 +51,68 @@ def tag_pages(garden: Garden, files: Files, config: MkDocsConfig) -> list[File]:
         src_uri = f"tags/{slug}.md"
         if src_uri in files.src_uris:
             continue  # the author wrote this tag's page: theirs wins
-        frontmatter = {"title": f"Tagged “{garden.tag_name(slug)}”", "template": "tag.html", "garden_tag": slug}
+        # MkDocs reads this title as it is, and templates print it unescaped.
+        frontmatter = {"title": f"Tagged “{escape(garden.tag_name(slug))}”", "template": "tag.html", "garden_tag": slug}
         content = "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in frontmatter.items()) + "---\n"
         pages.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
     return pages
+
+
+def missing_templates(garden: Garden, files: Files, env: Environment) -> list[GardenError]:
+    """Pages whose `template:` the theme does not have: each falls back to main.html."""
+    problems = []
+    for file in files.documentation_pages(inclusion=InclusionLevel.all):
+        post = garden.post_at(file.src_uri)
+        if post is None or file.page is None or not post.meta.get("template"):
+            continue
+        try:
+            env.get_template(post.meta["template"])
+        except TemplateNotFound:
+            if (problem := missing_template(post, ())) is not None:
+                problems.append(problem)
+            file.page.meta.pop("template", None)
+    return problems
+
+
+def escaped(value: Any) -> Any:
+    """Text (and text in lists) as escaped Markup; anything else as it is."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(escaped(item) for item in value)
+    return value
+
+
+def guard_render(page: Page, post: Post, report: Callable[[list[GardenError]], None]) -> None:
+    """Make a crash while converting the post's Markdown one error naming the file, with a page
+    that says so, instead of a traceback that stops the build. The post model refuses what is
+    known to crash (see garden.model.nesting); this is for what is not known yet."""
+    render = page.render
+
+    def guarded(config: MkDocsConfig, files: Files) -> None:
+        try:
+            render(config, files)
+        except Exception as error:  # noqa: BLE001 - any crash of any extension on this text
+            report(
+                [
+                    GardenError(
+                        post.path,
+                        post.body_line,
+                        f"the Markdown could not be converted: {type(error).__name__}: {str(error)[:200]}",
+                        "simplify the construct the error names; please report it, since the garden should have said what is wrong",
+                    )
+                ]
+            )
+            page.content = (
+                '<p class="garden-unbuilt">This page could not be built: '
+                f"{escape(type(error).__name__)}. The build log names the problem.</p>"
+            )
+            page.toc = get_toc([])
+            page._title_from_render = None
+            page.present_anchor_ids = set()
+            page.links_to_anchors = {}
+
+    page.render = guarded  # type: ignore[method-assign]
 
 
 def page_source(post: Post | None) -> str | None:
@@ -62,9 +127,21 @@ def page_source(post: Post | None) -> str | None:
     return "---\n{}\n---\n" + post.body.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Keys that templates and plugins read as settings rather than print: kept as they are.
+SETTINGS_KEYS = frozenset({"template", "hide", "search", "status", "icon", "permalink", "garden_tag"})
+
+
 def page_meta(post: Post) -> dict[str, Any]:
-    """The page's `meta` for templates and plugins: the post model's normalised frontmatter."""
-    meta = dict(post.meta, tags=list(post.tags))
+    """The page's `meta` for templates and plugins: the post model's normalised frontmatter,
+    its text HTML-escaped (as `markupsafe.Markup`, so escaping again changes nothing).
+
+    MkDocs' environment does not autoescape, and Material's templates print `page.meta.title`
+    and `page.meta.description` (and MkDocs' `page.title`, which is the meta title) as they are:
+    a title such as `<script>…` or a description with a quote would become markup in the
+    page, its `<title>` and its meta tags. The post model keeps the plain text, for the feed,
+    the redirect pages and search."""
+    meta = {key: value if key in SETTINGS_KEYS else escaped(value) for key, value in post.meta.items()}
+    meta["tags"] = [escape(tag) for tag in post.tags]
     if post.is_home:
         meta.setdefault("template", "home.html")
     if post.meta.get("toc") is False:

@@ -48,6 +48,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 
 from ..speed.cache import Cache, code_version, digest
+from .report import warning_level
 
 log = get_plugin_logger(__name__)  # prefixed "garden"; its warnings count under `--strict`
 
@@ -111,6 +112,8 @@ def index_site(
     if folder is not None and sealed(folder) and install(folder, site_dir / BUNDLE):
         log.info("search: no page changed, so the index is the last build's")
         return
+    if not cache.writable:
+        folder = None  # index straight into the site: the cache cannot keep it
     if background:
         threading.Thread(target=_index, args=(site_dir, folder, _generation, True), daemon=True).start()
     elif (bundle := _index(site_dir, folder, _generation)) is not None and folder is not None:
@@ -126,6 +129,8 @@ class EarlyIndex:
         self.pages = pages
         self.staging = Path(tempfile.mkdtemp(prefix="garden-search-"))
         folder = cache.folder("search", index_key(self.staging, pages)) if cache.enabled else None
+        if folder is not None and not cache.writable and not sealed(folder):
+            folder = None  # the cache cannot keep a new index
         self.bundle: Path | None = None
         self._thread = threading.Thread(target=self._run, args=(folder, outputs, _generation), daemon=True)
         self._thread.start()
@@ -160,7 +165,7 @@ def material_search_on(config: MkDocsConfig, *, quiet: bool = False) -> bool:
     if plugin is None or not getattr(plugin.config, "enabled", True):
         return False
     if not quiet:
-        log.warning("search: Material's search plugin is on, so Pagefind was not run: remove `- search` from `plugins` in mkdocs.yml")
+        log.log(warning_level(log), "search: Material's search plugin is on, so Pagefind was not run: remove `- search` from `plugins` in mkdocs.yml")
     return True
 
 
@@ -188,7 +193,7 @@ def _index(site_dir: Path, folder: Path | None, generation: int, background: boo
         report = write_search_index(site_dir, output, nice=background)
     except SearchIndexError as error:
         if generation == _generation:
-            log.warning(f"search: {error}")
+            log.log(warning_level(log), f"search: {error}")
         return None
     finally:
         if folder is not None and output.exists() and not (output / "pagefind-entry.json").exists():
@@ -200,6 +205,8 @@ def _index(site_dir: Path, folder: Path | None, generation: int, background: boo
     if folder is None:
         return output
     seal(output)
+    if folder.exists() and not sealed(folder):
+        shutil.rmtree(folder, ignore_errors=True)  # a damaged entry that lost its seal: replaced
     try:
         output.rename(folder)  # whole or not at all: a killed build leaves no half index
     except OSError:

@@ -17,6 +17,7 @@ in memory as well, so a rebuild after one edit reads only what changed.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 import tempfile
@@ -28,6 +29,7 @@ from typing import Any
 FORMAT = 1  # bump when the shape of any cached value changes
 PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "pagefind-bin")
 _GARDEN_CODE = Path(__file__).resolve().parent.parent  # the whole garden package
+_log = logging.getLogger("mkdocs.plugins.garden")
 
 
 def digest(*parts: Any) -> str:
@@ -74,6 +76,7 @@ class Cache:
         # Keeping values in memory too pays under `mkdocs serve` only; a build reads each once.
         self.remember = remember
         self._memory: dict[tuple[str, str], bytes] = {}
+        self.writable = root is not None  # False once a write fails: read-only, full, not ours
 
     @classmethod
     def beside(cls, config_dir: Path, *, remember: bool = False) -> Cache:
@@ -81,7 +84,20 @@ class Cache:
         if cache_disabled():
             return cls(None)
         root = Path(os.environ.get("GARDEN_CACHE_DIR") or config_dir / ".cache" / "garden")
-        return cls(root.resolve(), remember=remember)
+        cache = cls(root.resolve(), remember=remember)
+        try:  # a read-only cache is still read, and never written
+            cache.root.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+            with tempfile.TemporaryFile(dir=cache.root):
+                pass
+        except OSError as error:
+            cache.unwritable(error)
+        return cache
+
+    def unwritable(self, error: OSError) -> None:
+        """Stop writing, and say so once."""
+        if self.writable:
+            self.writable = False
+            _log.info(f"the build cache {self.root} cannot be written ({error.strerror or error}): it is read, but nothing new is kept")
 
     @property
     def enabled(self) -> bool:
@@ -111,21 +127,34 @@ class Cache:
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         if self.remember:
             self._memory[(kind, key)] = data
+        if not self.writable:
+            return
         path = self._path(kind, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A temporary file renamed into place: readers see the old entry or the whole new one.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # A temporary file renamed into place: readers see the old entry or the whole new one.
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        except OSError as error:
+            self.unwritable(error)
+            return
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
             os.replace(temporary, path)
+        except OSError as error:  # a full disk, say: the build goes on without keeping it
+            Path(temporary).unlink(missing_ok=True)
+            self.unwritable(error)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
 
     def folder(self, kind: str, key: str) -> Path | None:
-        """A folder for a value made of files (e.g. a search index); None when disabled."""
-        return None if self.root is None else self.root / f"v{FORMAT}" / kind / key
+        """A folder for a value made of files (e.g. a search index); None when disabled, or
+        when the cache cannot be written and has no such folder to read."""
+        if self.root is None:
+            return None
+        folder = self.root / f"v{FORMAT}" / kind / key
+        return folder if self.writable or folder.is_dir() else None
 
     def forget_memory(self) -> None:
         """Drop what is held in memory (the disk keeps it): values of earlier rebuilds."""

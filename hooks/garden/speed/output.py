@@ -79,7 +79,7 @@ class OutputMemo:
     def compiled_templates(self, env: Environment) -> None:
         """Keep compiled templates in the cache: compiling Material's costs more than a cached
         rebuild renders."""
-        if self.cache.enabled and env.bytecode_cache is None:
+        if self.cache.enabled and self.cache.writable and env.bytecode_cache is None:
             folder = self.cache.folder("jinja", jinja2.__version__)
             assert folder is not None
             folder.mkdir(parents=True, exist_ok=True)

@@ -126,11 +126,14 @@ class RenderMemo:
                 if file is None:
                     continue
                 page = file.page or Page(None, file, config)
-                page.read_source(config)
-                page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-                post = self.garden.post_at(src_uri)
-                key = self.key(page, post)
-                result = render_page(page, config, files, post, self.garden)
+                try:
+                    page.read_source(config)
+                    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+                    post = self.garden.post_at(src_uri)
+                    key = self.key(page, post)
+                    result = render_page(page, config, files, post, self.garden)
+                except Exception:  # noqa: BLE001 - MkDocs' own pass renders it again, and reports why it fails
+                    continue
                 self.cache.put(KIND, key, result)
                 extra = alongside(post) if alongside is not None and post is not None else None
                 results.append((src_uri, key, result, extra))

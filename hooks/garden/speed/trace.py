@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # raises at once, so a template or extension cannot depend on something no trace records.
 METHODS = frozenset(
     {"find", "lookup", "closest", "post_at", "from_lesswrong", "anchors", "listed", "backlinks",
-     "reading_minutes", "sequence_of", "tag_name", "tagged"}
+     "reading_minutes", "sequence_of", "tag_name", "tagged", "section", "media_file", "missing_file"}
 )  # fmt: skip
 PROPERTIES = frozenset({"tags", "drafts_visible"})
 
