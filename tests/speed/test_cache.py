@@ -13,7 +13,7 @@ import pytest
 
 from conftest import BIN, ENV, REPO, write_project
 
-from garden.speed.cache import FORMAT, Cache, digest
+from garden.speed.cache import FORMAT, Cache, TemplateBytecode, digest
 
 
 def entry_files(root: Path) -> list[Path]:
@@ -121,6 +121,65 @@ def test_a_failed_write_leaves_the_old_entry_and_no_temporary_file(tmp_path):
         pass
     assert Cache(tmp_path).get("render", key) == "old"
     assert not [p for p in tmp_path.rglob(".*.tmp")]
+
+
+def test_a_flipped_bit_or_a_changed_byte_anywhere_in_an_entry_is_a_miss(tmp_path):
+    """Damage that still unpickles is caught by the checksum, before pickle sees the bytes."""
+    key = digest("page")
+    Cache(tmp_path).put("render", key, {"html": "<p>a page</p>" * 20})
+    [entry] = entry_files(tmp_path)
+    original = entry.read_bytes()
+    for position in range(0, len(original), 7):
+        for change in (0x01, 0x80, 0xFF):
+            damaged = bytearray(original)
+            damaged[position] ^= change
+            entry.write_bytes(bytes(damaged))
+            assert Cache(tmp_path).get("render", key) is None, (position, change)
+    entry.write_bytes(original)
+    assert Cache(tmp_path).get("render", key) == {"html": "<p>a page</p>" * 20}
+
+
+def test_two_entries_swapped_on_disk_are_both_misses(tmp_path):
+    cache = Cache(tmp_path)
+    first, second = digest("first"), digest("second")
+    cache.put("render", first, "the first page")
+    cache.put("render", second, "the second page")
+    a, b = (next(p for p in entry_files(tmp_path) if p.name == key) for key in (first, second))
+    data_a, data_b = a.read_bytes(), b.read_bytes()
+    a.write_bytes(data_b)
+    b.write_bytes(data_a)
+    assert Cache(tmp_path).get("render", first) is None
+    assert Cache(tmp_path).get("render", second) is None
+
+
+def test_an_entry_is_not_valid_under_another_kind(tmp_path):
+    key = digest("page")
+    Cache(tmp_path).put("render", key, "value")
+    [entry] = entry_files(tmp_path)
+    other = tmp_path / f"v{FORMAT}" / "page" / key[:2] / key
+    other.parent.mkdir(parents=True)
+    other.write_bytes(entry.read_bytes())
+    assert Cache(tmp_path).get("page", key) is None
+
+
+def test_compiled_templates_are_checked_before_jinja_runs_them(tmp_path):
+    """A compiled template changed on disk (here: one letter of a name it looks up) is a miss:
+    Jinja compiles the template again instead of running the changed code."""
+    import jinja2
+
+    def environment() -> jinja2.Environment:
+        env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ page.title | upper }}!"}))
+        env.bytecode_cache = TemplateBytecode(Cache(tmp_path))
+        return env
+
+    page = {"title": "hello"}
+    assert environment().get_template("t.html").render(page=page) == "HELLO!"
+    [entry] = entry_files(tmp_path)
+    data = entry.read_bytes()
+    assert b"title" in data
+    entry.write_bytes(data.replace(b"title", b"titlf"))
+    assert environment().get_template("t.html").render(page=page) == "HELLO!"
+    assert entry.read_bytes() == data  # compiled again, and stored again whole
 
 
 def test_entries_live_under_the_format_version(tmp_path):

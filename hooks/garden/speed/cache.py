@@ -10,6 +10,13 @@ or in `$GARDEN_CACHE_DIR`. `GARDEN_NO_CACHE=1` (`garden build --no-cache`) turns
 Each entry is written to a temporary file and renamed into place, so a build killed halfway
 leaves whole entries or none; an entry that cannot be read is a miss, never an error.
 
+Nothing read back is trusted before it is checked: every entry starts with a checksum of its
+kind, its key, the code version (`code_version`: the garden's code and the versions of the
+packages that made it) and its content, verified before the content is unpickled or, for
+compiled templates, handed to Jinja, which runs it as code. A flipped bit, a changed byte, a
+truncated file or two entries swapped on disk are misses, rewritten by the build; they can
+never crash it or change its output.
+
 Under `mkdocs serve` the same `Cache` lives on between rebuilds and keeps what it read or wrote
 in memory as well, so a rebuild after one edit reads only what changed.
 """
@@ -17,17 +24,23 @@ in memory as well, so a rebuild after one edit reads only what changed.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import os
 import pickle
+import sys
 import tempfile
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1  # bump when the shape of any cached value changes
-PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "pagefind-bin")
+import jinja2
+
+FORMAT = 2  # bump when the shape of any cached value changes
+PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "jinja2", "pagefind-bin")
+MAGIC = b"garden-cache\n"  # then the checksum (CHECK bytes), then the content
+CHECK = 32
 _GARDEN_CODE = Path(__file__).resolve().parent.parent  # the whole garden package
 _log = logging.getLogger("mkdocs.plugins.garden")
 
@@ -61,7 +74,8 @@ def code_version() -> str:
         except metadata.PackageNotFoundError:
             versions.append((package, None))
     sources = sorted(_GARDEN_CODE.rglob("*.py"))
-    return digest(FORMAT, versions, [(p.relative_to(_GARDEN_CODE).as_posix(), p.read_bytes()) for p in sources])
+    # The Python version too: compiled templates are its bytecode, and pickles may differ.
+    return digest(FORMAT, sys.version, versions, [(p.relative_to(_GARDEN_CODE).as_posix(), p.read_bytes()) for p in sources])
 
 
 def cache_disabled() -> bool:
@@ -104,27 +118,41 @@ class Cache:
         return self.root is not None
 
     def get(self, kind: str, key: str) -> Any | None:
-        if self.root is None:
+        """The value stored under `kind` and `key`, or None (a miss) if there is none, or none
+        that passes its checksum and unpickles."""
+        data = self.get_bytes(kind, key)
+        if data is None:
             return None
-        # Kept pickled, in memory too: each get is a fresh copy, which callers (and MkDocs
-        # plugins after them) may change without changing the cache.
-        data = self._memory.get((kind, key))
         try:
-            if data is None:
-                data = self._path(kind, key).read_bytes()
-            value = pickle.loads(data)
-        except FileNotFoundError:
+            # A fresh copy on every get, which callers (and MkDocs plugins after them) may
+            # change without changing the cache.
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001 - checked yet unreadable (another Python?): a miss, rewritten
             return None
-        except Exception:  # noqa: BLE001 - a damaged or foreign entry is a miss; it is rewritten
-            return None
-        if self.remember:
-            self._memory[(kind, key)] = data
-        return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
+        if self.root is not None:
+            self.put_bytes(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def get_bytes(self, kind: str, key: str) -> bytes | None:
+        """The content stored under `kind` and `key` if its checksum holds, else None."""
+        if self.root is None:
+            return None
+        data = self._memory.get((kind, key))
+        if data is not None:
+            return data
+        try:
+            entry = self._path(kind, key).read_bytes()
+        except OSError:  # missing, a folder, unreadable: a miss
+            return None
+        data = opened(entry, kind, key)
+        if data is not None and self.remember:
+            self._memory[(kind, key)] = data
+        return data
+
+    def put_bytes(self, kind: str, key: str, data: bytes) -> None:
         if self.root is None:
             return
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         if self.remember:
             self._memory[(kind, key)] = data
         if not self.writable:
@@ -139,7 +167,7 @@ class Cache:
             return
         try:
             with os.fdopen(handle, "wb") as file:
-                file.write(data)
+                file.write(sealed(data, kind, key))
             os.replace(temporary, path)
         except OSError as error:  # a full disk, say: the build goes on without keeping it
             Path(temporary).unlink(missing_ok=True)
@@ -163,3 +191,45 @@ class Cache:
     def _path(self, kind: str, key: str) -> Path:
         assert self.root is not None
         return self.root / f"v{FORMAT}" / kind / key[:2] / key
+
+
+def checksum(data: bytes, kind: str, key: str) -> bytes:
+    """What an entry's content must hash to, together with where it is stored and what made it."""
+    hasher = hashlib.blake2b(digest_size=CHECK)
+    for part in (code_version().encode(), kind.encode(), key.encode()):
+        hasher.update(len(part).to_bytes(8, "little") + part)
+    hasher.update(data)
+    return hasher.digest()
+
+
+def sealed(data: bytes, kind: str, key: str) -> bytes:
+    return MAGIC + checksum(data, kind, key) + data
+
+
+def opened(entry: bytes, kind: str, key: str) -> bytes | None:
+    """The content of a stored entry, or None if it is not one whose checksum holds."""
+    if not entry.startswith(MAGIC) or len(entry) < len(MAGIC) + CHECK:
+        return None
+    check, data = entry[len(MAGIC) : len(MAGIC) + CHECK], entry[len(MAGIC) + CHECK :]
+    return data if hmac.compare_digest(check, checksum(data, kind, key)) else None
+
+
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept in the build cache, checksummed like every entry.
+
+    Jinja's own `FileSystemBytecodeCache` checks only that a template's source did not change:
+    a damaged file that still unmarshals is run as code, and crashes inside Material's
+    templates. Here the bytes reach Jinja only once their checksum holds."""
+
+    KIND = "jinja"
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.cache.get_bytes(self.KIND, bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)  # Jinja then checks its magic and the source's checksum
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.cache.put_bytes(self.KIND, bucket.key, bucket.bytecode_to_string())

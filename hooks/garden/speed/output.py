@@ -29,7 +29,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .cache import Cache, code_version, digest
+from .cache import Cache, TemplateBytecode, code_version, digest
 from ..model.index import Garden
 from .parallel import cpu_count, forked_map
 from .render import plugin_settings, stable
@@ -79,11 +79,8 @@ class OutputMemo:
     def compiled_templates(self, env: Environment) -> None:
         """Keep compiled templates in the cache: compiling Material's costs more than a cached
         rebuild renders."""
-        if self.cache.enabled and self.cache.writable and env.bytecode_cache is None:
-            folder = self.cache.folder("jinja", jinja2.__version__)
-            assert folder is not None
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        if self.cache.enabled and env.bytecode_cache is None:
+            env.bytecode_cache = TemplateBytecode(self.cache)
 
     def prerender(self, files: Files, config: MkDocsConfig, nav: Navigation, env: Environment, serving: bool) -> int:
         """Render, in forked workers, the templates of the pages not taken from the cache, as
