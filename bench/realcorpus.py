@@ -9,10 +9,14 @@ k = j // 29 + 1 of post j % 29. Copy k of a post gets, so that nothing collides:
 
 - the file name `<stem>-k.md` (all at the top of the folder, as in the corpus);
 - the permalink `<permalink>-k`, and every alias `<alias>-k`;
+- for k > 1, a LessWrong post id of its own in `lw-page-url` and `original_url` (17 characters
+  derived from the original id and k: `copy_id`), since the garden refuses two posts that claim
+  to come from one LessWrong post;
 - its links to other corpus posts (`](/slug)`, `](./slug)`, `href="/slug"`, `[[slug]]`,
   `![[slug#...]]`, and `prev-post-slug`, `next-post-slug` and `sequence-link` in the
-  frontmatter) pointed at copy k of the target, or copy 1 when the target has fewer copies,
-  so the links between corpus posts still lead somewhere. Links to posts outside the corpus are
+  frontmatter, and LessWrong or Alignment Forum URLs of corpus posts, which the garden turns
+  into local links) pointed at copy k of the target, or copy 1 when the target has fewer
+  copies, so the links between corpus posts still lead somewhere. Links to posts outside the corpus are
   left as they are: a build warns about them, as it does on the corpus itself.
 
 Nothing else changes: the frontmatter is edited line by line, not re-dumped, so its quirks
@@ -62,6 +66,10 @@ LIST_ITEM = re.compile(r"^(\s*-\s+)(['\"]?)(.*?)\2\s*$")
 # A local link's slug: after `](/`, `](./`, `href="/` or `href="./`, up to `#`, `?`, `)`, `/`, a quote or space.
 LINK = re.compile(r"""(?P<lead>\]\(|href=["'])(?P<dot>\.?/)(?P<slug>[A-Za-z0-9_.-]+?)(?=[#?)/"'\s])""")
 WIKILINK = re.compile(r"(?P<lead>!?\[\[/?)(?P<slug>[^\]#|/]+)")
+# A LessWrong-family post URL's id, as garden.model.lesswrong reads it.
+LW_URL = re.compile(r"(?P<lead>(?:lesswrong\.com|alignmentforum\.org|greaterwrong\.com)/(?:posts|s/[A-Za-z0-9]+/p)/)(?P<id>[A-Za-z0-9]{17})")
+LESSWRONG_KEYS = ("lw-page-url", "original_url")  # garden.model.index: where a post came from
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class SourcePost:
     permalink: str
     aliases: tuple[str, ...]
     text: str
+    lesswrong_ids: tuple[str, ...] = ()  # the post ids of its lw-page-url and original_url
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,8 @@ def source_posts(corpus: Path = CORPUS) -> list[SourcePost]:
         meta = frontmatter(text)
         if is_draft(meta) or not meta.get("permalink"):
             continue
-        posts.append(SourcePost(path, str(meta["permalink"]), alias_list(meta.get("aliases")), text))
+        ids = tuple(dict.fromkeys(m["id"] for key in LESSWRONG_KEYS if (m := LW_URL.search(str(meta.get(key) or "")))))
+        posts.append(SourcePost(path, str(meta["permalink"]), alias_list(meta.get("aliases")), text, ids))
     if not posts:
         raise SystemExit(f"error: no published posts in {corpus} (the real corpus lives in ../shared/corpus/turntrout beside the repository)")
     return posts
@@ -143,6 +153,13 @@ def make_corpus(count: int, corpus: Path = CORPUS) -> list[Essay]:
     # Any slug a post answers to (lower-cased, as the garden compares them) -> its permalink.
     owner = {slug.lower(): post.permalink for post in posts for slug in (post.permalink, *post.aliases)}
 
+    # A LessWrong post id -> the copied posts that come from it (two shortform comments share one).
+    by_id: dict[str, list[str]] = {}
+    for post in posts:
+        for post_id in post.lesswrong_ids:
+            if post.permalink in copies:
+                by_id.setdefault(post_id, []).append(post.permalink)
+
     def target(slug: str, copy: int) -> str | None:
         """The slug a link of copy `copy` to `slug` should use; None if it is not a copied post."""
         permalink = owner.get(slug.lower())
@@ -150,9 +167,16 @@ def make_corpus(count: int, corpus: Path = CORPUS) -> list[Essay]:
             return None
         return f"{permalink}-{copy if copy <= copies[permalink] else 1}"
 
+    def target_id(post_id: str, copy: int) -> str:
+        """The LessWrong id a link of copy `copy` to `post_id` should use."""
+        owners = by_id.get(post_id)
+        if not owners:
+            return post_id
+        return copy_id(post_id, copy if copy <= min(copies[p] for p in owners) else 1)
+
     essays = []
     for number, (post, copy) in enumerate(planned):
-        text = rewrite(post, copy, target)
+        text = rewrite(post, copy, target, target_id)
         essays.append(
             Essay(number, post, copy, f"{post.path.stem}-{copy}.md", f"{post.permalink}-{copy}", tuple(f"{a}-{copy}" for a in post.aliases), text)
         )
@@ -160,7 +184,19 @@ def make_corpus(count: int, corpus: Path = CORPUS) -> list[Essay]:
     return essays
 
 
-def rewrite(post: SourcePost, copy: int, target) -> str:
+def copy_id(post_id: str, copy: int) -> str:
+    """Copy 1 keeps the LessWrong id; copy k > 1 gets 17 base-62 characters hashed from it and k."""
+    if copy == 1:
+        return post_id
+    number = int.from_bytes(hashlib.sha256(f"{post_id}:{copy}".encode()).digest(), "big")
+    chars = []
+    for _ in range(17):
+        number, digit = divmod(number, 62)
+        chars.append(BASE62[digit])
+    return "".join(chars)
+
+
+def rewrite(post: SourcePost, copy: int, target, target_id) -> str:
     match = FRONTMATTER.match(post.text)
     if not match:
         raise ValueError(f"{post.path.name}: no frontmatter")
@@ -168,6 +204,7 @@ def rewrite(post: SourcePost, copy: int, target) -> str:
     body = post.text[match.end() :]
     body = LINK.sub(lambda m: relinked(m, target, copy, m.group("lead") + m.group("dot")), body)
     body = WIKILINK.sub(lambda m: relinked(m, target, copy, m.group("lead")), body)
+    body = LW_URL.sub(lambda m: m.group("lead") + target_id(m.group("id"), copy), body)
     text = f"---\n{head}---\n{body}"
     meta = frontmatter(text)
     # The line edits must have given exactly the new permalink and aliases, and nothing else.
@@ -193,6 +230,8 @@ def rewrite_frontmatter(head: str, post: SourcePost, copy: int, target) -> str:
             elif key == "aliases" and value.strip() and value.strip() not in ("null", "~"):
                 items = alias_list(yaml.safe_load(value))
                 line = "aliases: [" + ", ".join(json.dumps(f"{a}-{copy}") for a in items) + "]\n"
+            elif key in LESSWRONG_KEYS:
+                line = LW_URL.sub(lambda m: m.group("lead") + copy_id(m.group("id"), copy), line)
             elif key in ("prev-post-slug", "next-post-slug", "sequence-link") and value.strip():
                 slug, hash_, anchor = value.strip().strip("'\"").partition("#")
                 new = target(slug, copy)
