@@ -1,5 +1,5 @@
 """How the garden scales: cold and warm builds, one-edit rebuilds under `mkdocs serve`, memory
-and search, against plain mkdocs-material, for gardens of N generated essays.
+and search, against plain mkdocs-material, for gardens of N generated (or real) essays.
 
 For each size N (default 100, 1000 and 5000) the essays of bench/generate.py are copied to a
 private folder, bench/.work/scale-N/corpus (edits below happen there, so the shared corpus
@@ -10,6 +10,21 @@ touched), and built two ways:
 - plain:  stock Material: build_time.plain_config() (the same config without the garden's code)
           plus Material's own `search` plugin, which the garden's mkdocs.yml dropped for
           Pagefind but which every plain Material site has (see `plain_material_config`).
+
+With `--corpus real` the essays are not the project's own generator's but the 29 published real
+posts of ../shared/corpus/turntrout (bench/realcorpus.py: repeated round-robin under new
+permalinks, aliases, file names and LessWrong ids, the links between them following the copies),
+written to bench/.work/corpus-real-N and copied to bench/.work/scale-real-N/corpus; the results
+go to bench/.work/scale-results-real.json. So the figures do not rest on one generator.
+
+Before the timed builds each side gets one untimed `mkdocs build` with warnings shown (`--quiet`
+hides them; MkDocs' log goes to bench/.work/scale-N/check-<side>.log). On the generated corpus
+the garden's is `--strict`, so a warning stops the benchmark (timing error paths is not timing a
+garden), as in bench/build_time.py. The real posts link to ~200 posts outside the corpus, which
+warns (the garden also warns about `![[...]]` transclusions of pages that are not there), so on
+that corpus both check builds are non-strict and the table's notes give their warning counts.
+Plain's check warns on either corpus about the links MkDocs cannot resolve (`/permalink` links
+in the real posts; the garden resolves them). `--no-check` skips the check builds.
 
 Measures, each as garden, plain and garden/plain:
 
@@ -68,12 +83,14 @@ Measures, each as garden, plain and garden/plain:
 
 Builds are run one after another, garden then plain for each measure, so a slow spell on the
 machine hits both sides. Any build that fails stops the script with MkDocs' error output. All
-raw figures go to bench/.work/scale-results.json (rewritten after each N). Progress goes to
+raw figures go to bench/.work/scale-results.json (scale-results-real.json with --corpus real),
+rewritten after each N. Progress goes to
 stderr. A run at N=5000 takes about half an hour; on a shared machine compare ratios, not
 seconds (see bench/README.md).
 
     python bench/scale.py                             # N = 100, 1000 and 5000
     python bench/scale.py --sizes 100 --skip-search-bytes
+    python bench/scale.py --corpus real --sizes 60 --skip-search-bytes --skip-serve
 """
 
 from __future__ import annotations
