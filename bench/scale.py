@@ -1,5 +1,5 @@
 """How the garden scales: cold and warm builds, one-edit rebuilds under `mkdocs serve`, memory
-and search, against plain mkdocs-material, for gardens of N generated essays.
+and search, against plain mkdocs-material, for gardens of N generated (or real) essays.
 
 For each size N (default 100, 1000 and 5000) the essays of bench/generate.py are copied to a
 private folder, bench/.work/scale-N/corpus (edits below happen there, so the shared corpus
@@ -10,6 +10,21 @@ touched), and built two ways:
 - plain:  stock Material: build_time.plain_config() (the same config without the garden's code)
           plus Material's own `search` plugin, which the garden's mkdocs.yml dropped for
           Pagefind but which every plain Material site has (see `plain_material_config`).
+
+With `--corpus real` the essays are not the project's own generator's but the 29 published real
+posts of ../shared/corpus/turntrout (bench/realcorpus.py: repeated round-robin under new
+permalinks, aliases, file names and LessWrong ids, the links between them following the copies),
+written to bench/.work/corpus-real-N and copied to bench/.work/scale-real-N/corpus; the results
+go to bench/.work/scale-results-real.json. So the figures do not rest on one generator.
+
+Before the timed builds each side gets one untimed `mkdocs build` with warnings shown (`--quiet`
+hides them; MkDocs' log goes to bench/.work/scale-N/check-<side>.log). On the generated corpus
+the garden's is `--strict`, so a warning stops the benchmark (timing error paths is not timing a
+garden), as in bench/build_time.py. The real posts link to ~200 posts outside the corpus, which
+warns (the garden also warns about `![[...]]` transclusions of pages that are not there), so on
+that corpus both check builds are non-strict and the table's notes give their warning counts.
+Plain's check warns on either corpus about the links MkDocs cannot resolve (`/permalink` links
+in the real posts; the garden resolves them). `--no-check` skips the check builds.
 
 Measures, each as garden, plain and garden/plain:
 
@@ -68,12 +83,14 @@ Measures, each as garden, plain and garden/plain:
 
 Builds are run one after another, garden then plain for each measure, so a slow spell on the
 machine hits both sides. Any build that fails stops the script with MkDocs' error output. All
-raw figures go to bench/.work/scale-results.json (rewritten after each N). Progress goes to
+raw figures go to bench/.work/scale-results.json (scale-results-real.json with --corpus real),
+rewritten after each N. Progress goes to
 stderr. A run at N=5000 takes about half an hour; on a shared machine compare ratios, not
 seconds (see bench/README.md).
 
     python bench/scale.py                             # N = 100, 1000 and 5000
     python bench/scale.py --sizes 100 --skip-search-bytes
+    python bench/scale.py --corpus real --sizes 60 --skip-search-bytes --skip-serve
 """
 
 from __future__ import annotations
@@ -101,6 +118,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import generate  # bench/ is on sys.path when this runs as a script
+import realcorpus
 import search_bytes
 from build_time import (
     BUILD_ENV,
@@ -119,7 +137,8 @@ from build_time import (
 
 sys.path.insert(0, str(PROJECT_DIR / "hooks"))  # the garden package, for its post model and Pagefind runner
 
-RESULTS_FILE = WORK_DIR / "scale-results.json"
+CORPORA = ("generated", "real")
+RESULTS_FILES = {"generated": WORK_DIR / "scale-results.json", "real": WORK_DIR / "scale-results-real.json"}
 SAMPLE_INTERVAL = 0.05  # s between PSS samples
 POLL_INTERVAL = 0.02  # s between fetches of the edited page under `mkdocs serve`
 SETTLE = 2.0  # s after the first build is served before the first edit
@@ -169,8 +188,12 @@ class EditedPost:
 
     @classmethod
     def pick(cls, corpus: Path) -> EditedPost:
-        """A top-level essay from the middle of the corpus: neither the first nor the last file."""
-        essays = sorted(corpus.glob("essay-*.md"))
+        """A top-level essay from the middle of the corpus: neither the first nor the last file.
+        Generated essays are `essay-NNNN.md`; in a real corpus every top-level file but the home
+        page and the tags page is an essay."""
+        essays = sorted(corpus.glob("essay-*.md")) or sorted(
+            path for path in corpus.glob("*.md") if path.name not in ("index.md", "tags.md")
+        )
         path = essays[len(essays) // 2]
         return cls(path, path.read_bytes())
 
@@ -302,6 +325,22 @@ def build(side: Side, site_dir: Path, *, sample: bool = False) -> Run:
     if sampler:
         run.peak_pss, run.samples = sampler.peak, sampler.samples
     return run
+
+
+def check_build(side: Side, work: Path, *, strict: bool) -> list[str]:
+    """An untimed `mkdocs build` with warnings shown (the timed builds' --quiet hides them, and
+    MkDocs 1.6's `--strict --quiet` passes whatever the warnings); returns the WARNING and ERROR
+    lines, and keeps MkDocs' whole log in `work`/check-<side>.log. A strict build that warns
+    stops the benchmark with BuildFailed. It also warms the disk cache for the timed builds; the
+    garden's cache it fills is emptied before the cold build."""
+    with fresh_site(side, work) as site:
+        command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(side.config), "--site-dir", str(site)]
+        result = subprocess.run(command + ["--strict"] * strict, cwd=PROJECT_DIR, env=side.env, capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    (work / f"check-{side.name}.log").write_text(output, encoding="utf-8")
+    if result.returncode != 0:
+        raise BuildFailed(side.config, result.returncode, output)
+    return [line for line in output.splitlines() if line.startswith(("WARNING", "ERROR"))]
 
 
 @contextmanager
@@ -500,13 +539,29 @@ class SizeResult:
     edited: str  # the edited essay, relative to the corpus
     urls: dict[str, str]
     figures: dict[str, Figures]  # "garden", "plain"
+    corpus: str = "generated"  # or "real"
+    warnings: dict[str, int | None] = field(default_factory=dict)  # per side: the check build's warnings (None: not checked)
 
 
-def prepare(count: int, seed: int, skip_plain: bool) -> tuple[Path, EditedPost, list[Side]]:
-    corpus, generated_in = ensure_corpus(count, seed)
+def ensure_real_corpus(count: int) -> tuple[Path, float | None]:
+    """bench/.work/corpus-real-N, written again by bench/realcorpus.py unless it is current."""
+    corpus = WORK_DIR / f"corpus-real-{count}"
+    if realcorpus.is_current(corpus, count):
+        return corpus, None
+    start = time.perf_counter()
+    realcorpus.write_corpus(count, corpus)
+    return corpus, time.perf_counter() - start
+
+
+def work_dir(count: int, corpus: str) -> Path:
+    return WORK_DIR / (f"scale-{count}" if corpus == "generated" else f"scale-{corpus}-{count}")
+
+
+def prepare(count: int, seed: int, skip_plain: bool, kind: str = "generated") -> tuple[Path, EditedPost, list[Side]]:
+    corpus, generated_in = ensure_corpus(count, seed) if kind == "generated" else ensure_real_corpus(count)
     if generated_in is not None:
-        say(f"N={count}: generated {corpus.relative_to(PROJECT_DIR)} in {generated_in:.1f} s")
-    work = WORK_DIR / f"scale-{count}"
+        say(f"N={count}: wrote {corpus.relative_to(PROJECT_DIR)} in {generated_in:.1f} s")
+    work = work_dir(count, kind)
     private = work / "corpus"
     shutil.rmtree(private, ignore_errors=True)
     shutil.copytree(corpus, private)  # edits happen here, never in the shared corpus
@@ -522,14 +577,29 @@ def prepare(count: int, seed: int, skip_plain: bool) -> tuple[Path, EditedPost, 
 
 
 def measure(count: int, args: argparse.Namespace) -> SizeResult:
-    work, post, sides = prepare(count, args.seed, args.skip_plain)
+    work, post, sides = prepare(count, args.seed, args.skip_plain, args.corpus)
     result = SizeResult(
         count,
         post.path.relative_to(work / "corpus").as_posix(),
         {side.name: side.url for side in sides},
         {side.name: Figures() for side in sides},
+        args.corpus,
+        {side.name: None for side in sides},
     )
     sites = {side.name: work / f"site-{side.name}" for side in sides}
+
+    if not args.no_check:
+        for side in sides:
+            # The generated corpus builds clean, so a warning there means the garden takes an error
+            # path and stops the benchmark; the real one links to posts outside it and warns.
+            strict = side.name == "garden" and args.corpus == "generated"
+            say(f"N={count}: {side.name}: checking (mkdocs build{' --strict' * strict}, untimed) ...")
+            warnings = check_build(side, work, strict=strict)
+            result.warnings[side.name] = len(warnings)
+            log = (work / f"check-{side.name}.log").relative_to(PROJECT_DIR)
+            say(f"N={count}: {side.name}: {len(warnings)} warnings (all of them in {log})")
+            for line in warnings[:5]:
+                say(f"  {side.name}: {line}")
 
     shutil.rmtree(work / "cache", ignore_errors=True)  # cold: the garden starts with no cache
     for side in sides:
@@ -626,10 +696,19 @@ def table(results: Sequence[SizeResult]) -> str:
     return "\n".join(aligned(line) for line in lines)
 
 
+def corpus_line(args: argparse.Namespace) -> str:
+    if args.corpus == "real":
+        return (
+            f"corpus: real: N essays made from the {len(realcorpus.source_posts())} published posts of "
+            "../shared/corpus/turntrout, repeated round-robin under new permalinks (bench/realcorpus.py)"
+        )
+    return f"corpus: generated: N synthetic essays of bench/generate.py, seed {args.seed}"
+
+
 def notes(results: Sequence[SizeResult], args: argparse.Namespace) -> list[str]:
     cache = "OFF (GARDEN_NO_CACHE is set)" if os.environ.get("GARDEN_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no") else "on"
     lines = [
-        f"garden cache: {cache}; GARDEN_CACHE_DIR = bench/.work/scale-N/cache, emptied before the cold build",
+        f"garden cache: {cache}; GARDEN_CACHE_DIR = bench/.work/{work_dir(0, args.corpus).name.replace('0', 'N')}/cache, emptied before the cold build",
         "builds: one `python -m mkdocs build --clean --quiet` each, wall time; plain = stock Material + its search plugin",
         "peak memory: largest 50 ms sample of summed PSS over the mkdocs process and its descendants, cold build; "
         "mkdocs RSS: that process's own ru_maxrss",
@@ -639,6 +718,14 @@ def notes(results: Sequence[SizeResult], args: argparse.Namespace) -> list[str]:
     for result in results:
         prefix = f"N={result.count}:"
         lines.append(f"{prefix} edited {result.edited}; URLs " + ", ".join(f"{name} {url}" for name, url in result.urls.items()))
+        checked = {name: count for name, count in result.warnings.items() if count is not None}
+        if checked:
+            strict = " (garden: --strict)" if result.corpus == "generated" else " (non-strict)"
+            lines.append(
+                f"{prefix} untimed check build{strict}: "
+                + ", ".join(f"{name} {count} warnings" for name, count in checked.items())
+                + f", in bench/.work/{work_dir(result.count, result.corpus).name}/check-*.log"
+            )
         for name, figures in result.figures.items():
             facts = []
             if figures.edit_shown is False:
@@ -668,16 +755,22 @@ def notes(results: Sequence[SizeResult], args: argparse.Namespace) -> list[str]:
 
 
 def save(results: Sequence[SizeResult], args: argparse.Namespace) -> None:
-    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    data = {"environment": environment(), "arguments": vars(args), "results": [asdict(result) for result in results]}
-    RESULTS_FILE.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    path = RESULTS_FILES[args.corpus]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"environment": environment(), "corpus": args.corpus, "arguments": vars(args), "results": [asdict(result) for result in results]}
+    path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
 
 
 HELP = """\
-Measure the garden against plain mkdocs-material on generated gardens of N essays
-(bench/generate.py, copied to bench/.work/scale-N/corpus, where the edits happen and are undone).
-"plain" is stock Material with the same Markdown extensions and Material's own search plugin.
-For each N it prints garden, plain and garden/plain for:
+Measure the garden against plain mkdocs-material on gardens of N essays, copied to
+bench/.work/scale-N/corpus (scale-real-N with --corpus real), where the edits happen and are
+undone. The essays are bench/generate.py's (--corpus generated, the default) or the 29
+published real posts of ../shared/corpus/turntrout repeated round-robin under new permalinks
+(--corpus real: bench/realcorpus.py). "plain" is stock Material with the same Markdown
+extensions and Material's own search plugin. An untimed check build comes first (garden
+--strict on the generated corpus, stopping at a warning; non-strict on the real one, whose
+posts link to posts outside it: the warnings are counted). For each N it prints garden, plain
+and garden/plain for:
 
   cold build (s)           `mkdocs build --clean --quiet`, the garden's cache folder
                            (GARDEN_CACHE_DIR=bench/.work/scale-N/cache) emptied first
@@ -694,8 +787,8 @@ For each N it prints garden, plain and garden/plain for:
   search index share       Pagefind over a copy of the cold garden site / cold build time
                            (plain: n/a, Material's plugin indexes while rendering)
 
-Raw figures go to bench/.work/scale-results.json. GARDEN_NO_CACHE=1 in the environment turns
-the garden's cache off (the script passes it through)."""
+Raw figures go to bench/.work/scale-results.json (scale-results-real.json with --corpus real).
+GARDEN_NO_CACHE=1 in the environment turns the garden's cache off (the script passes it through)."""
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -706,18 +799,32 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "N=5000 takes about 30 minutes. Details: bench/README.md and this script's docstring.",
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000], metavar="N", help="corpus sizes (default: 100 1000 5000)")
-    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED, help=f"corpus seed (default: {generate.DEFAULT_SEED})")
+    parser.add_argument(
+        "--corpus",
+        choices=CORPORA,
+        default="generated",
+        help="generated: bench/generate.py's essays; real: the real posts of ../shared/corpus/turntrout repeated "
+        "under new permalinks (bench/realcorpus.py), checked non-strict (default: generated)",
+    )
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED, help=f"generated corpus seed (default: {generate.DEFAULT_SEED})")
+    parser.add_argument("--no-check", action="store_true", help="skip the untimed check build before the timed ones")
     parser.add_argument("--skip-serve", action="store_true", help="skip the `mkdocs serve` one-edit latency")
     parser.add_argument("--skip-plain", action="store_true", help="measure the garden only (no plain figures or ratios)")
     parser.add_argument("--skip-search-bytes", action="store_true", help="skip the first-search bytes, which need Playwright and Chromium")
-    parser.add_argument("--query", default="lantern", help="the word typed into the search box (default: lantern)")
+    parser.add_argument(
+        "--query", help="the word typed into the search box (default: lantern, a word of the generated essays; reward with --corpus real)"
+    )
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="the Chromium for the search measure (default: /usr/bin/chromium)")
     parser.add_argument(
         "--timeout", type=float, default=1800, help="seconds to wait for a served page, an edit to show or search results (default: 1800)"
     )
     args = parser.parse_args(argv)
+    if args.query is None:
+        args.query = "reward" if args.corpus == "real" else "lantern"
     if min(args.sizes) < 10:
         parser.error("--sizes must be at least 10 (the edited essay is picked from the middle of the corpus)")
+    if args.corpus == "real" and not realcorpus.CORPUS.is_dir():
+        parser.error(f"no real corpus at {realcorpus.CORPUS} (../shared/corpus/turntrout beside the repository)")
     if not args.skip_search_bytes and not Path(args.chromium).exists():
         parser.error(f"no Chromium at {args.chromium}: pass --chromium or --skip-search-bytes")
     return args
@@ -736,11 +843,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"error: {failure}")
         return 1
     print("\n".join(environment()))
+    print(corpus_line(args))
     print()
     print(table(results))
     print()
     print("\n".join(notes(results, args)))
-    print(f"\nraw figures: {RESULTS_FILE.relative_to(PROJECT_DIR)}")
+    print(f"\nraw figures: {RESULTS_FILES[args.corpus].relative_to(PROJECT_DIR)}")
     return 0
 
 
