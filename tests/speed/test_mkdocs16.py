@@ -6,8 +6,11 @@ blindly."""
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 import pytest
+from conftest import ENV, REPO
 from mkdocs.structure import pages
 
 from garden.speed import mkdocs16
@@ -70,3 +73,25 @@ def test_mkdocs_dirty_warning_is_left_out():
     warning = "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"
     assert not mkdocs16.AccurateDirtyBuilds().filter(record(warning))
     assert mkdocs16.AccurateDirtyBuilds().filter(record("Building documentation"))
+
+
+@pytest.mark.slow
+def test_on_another_mkdocs_the_garden_builds_the_same_site_through_mkdocs_alone(tmp_path):
+    """With the module off (as on any MkDocs but 1.6), MkDocs converts and renders every page
+    itself, and the site is the same."""
+    sites = {}
+    for supported in (True, False):
+        site = tmp_path / f"site-{supported}"
+        script = (
+            "import sys\nfrom garden.speed import mkdocs16\n"
+            f"mkdocs16.SUPPORTED = {supported}\n"
+            "from mkdocs.__main__ import cli\n"
+            f"sys.argv = ['mkdocs', 'build', '-f', {str(REPO / 'mkdocs.yml')!r}, '-d', {str(site)!r}]\ncli()\n"
+        )
+        env = ENV | {"GARDEN_NO_CACHE": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+        built = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+        assert built.returncode == 0, built.stderr
+        assert ("Markdown: converted" in built.stderr) is supported, "the module's switch did not reach the build"
+        sites[supported] = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    assert sites[False].keys() == sites[True].keys()
+    assert [path for path in sites[True] if sites[True][path] != sites[False][path]] == []
