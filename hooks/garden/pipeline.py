@@ -1,7 +1,8 @@
 """The garden's build, stage by stage, in the order the site is made:
 
     1. read posts    every Markdown file through the post model, and the garden index of them
-    2. place pages   each post at /<permalink>/, drafts marked, broken posts dropped, a page per tag
+    2. place pages   each post at /<permalink>/, drafts marked, broken posts dropped, a page per tag;
+                     each page a `GardenPage`, whose `render` is stage 3's
     3. convert       Markdown to HTML: changed pages in parallel workers, the rest from the cache
     4. lint          the content checks of `garden check`, reported as MkDocs warnings
     5. templates     pages into Material's templates, reused when nothing they show has changed
@@ -12,7 +13,8 @@
 
 hooks/build.py calls these stages from MkDocs' events; each stage is a few lines handing over
 to the module that does the work (`model`, `site`, `check`, `speed`). The Markdown itself is
-converted by the `garden.markdown` extensions, which need none of this.
+converted by the `garden.markdown` extensions, which need none of this. What reaches past
+MkDocs' public API is in `speed/mkdocs16.py` alone, for MkDocs 1.6 only.
 
 MkDocs keeps hook modules alive between the rebuilds of `mkdocs serve`: what one build knows
 is a `Build`, made afresh by `configure`; what outlives a build (the cache, what `--dirty` left
@@ -22,8 +24,8 @@ in the site folder) is the `Session`.
 from __future__ import annotations
 
 import time
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +50,8 @@ from .site.guard import SiteGuard
 from .site.redirects import write_redirects
 from .site.report import log, report, reported, warning_level
 from .site.report import new_build as new_report
-from .speed.cache import Cache, digest
 from .speed import mkdocs16
+from .speed.cache import Cache, digest
 from .speed.dirty import DirtySite
 from .speed.memo import post_linter, post_reader
 from .speed.output import OutputMemo

@@ -16,9 +16,8 @@ garden's pages (`garden.site.pages.GardenPage`) call `RenderMemo.render` from th
 Pages the memo does not have are rendered in parallel first (`prerender`, from `on_nav`): forked
 workers run the same steps MkDocs would (`garden.speed.mkdocs16.read_page`: read the source, the
 plugins' `on_page_markdown`, `render`) and send back the results, which MkDocs' pass then takes
-from the memo. A worker's
-result is used only if MkDocs' pass arrives at the same key, so a plugin that behaves
-differently in a worker costs time, never correctness.
+from the memo. A worker's result is used only if MkDocs' pass arrives at the same key, so a
+plugin that behaves differently in a worker costs time, never correctness.
 """
 
 from __future__ import annotations
@@ -124,7 +123,7 @@ class RenderMemo:
                     continue
                 post = self.garden.post_at(src_uri)
 
-                def convert(page: Page) -> tuple[str, Rendered]:
+                def convert(page: Page, post: Post | None = post) -> tuple[str, Rendered]:
                     return self.key(page, post), render_page(page, config, files, post, self.garden)
 
                 try:
