@@ -1,7 +1,8 @@
 """The garden's build, stage by stage, in the order the site is made:
 
     1. read posts    every Markdown file through the post model, and the garden index of them
-    2. place pages   each post at /<permalink>/, drafts marked, broken posts dropped, a page per tag
+    2. place pages   each post at /<permalink>/, drafts marked, broken posts dropped, a page per tag;
+                     each page a `GardenPage`, whose `render` is stage 3's
     3. convert       Markdown to HTML: changed pages in parallel workers, the rest from the cache
     4. lint          the content checks of `garden check`, reported as MkDocs warnings
     5. templates     pages into Material's templates, reused when nothing they show has changed
@@ -12,7 +13,8 @@
 
 hooks/build.py calls these stages from MkDocs' events; each stage is a few lines handing over
 to the module that does the work (`model`, `site`, `check`, `speed`). The Markdown itself is
-converted by the `garden.markdown` extensions, which need none of this.
+converted by the `garden.markdown` extensions, which need none of this. What reaches past
+MkDocs' public API is in `speed/mkdocs16.py` alone, for MkDocs 1.6 only.
 
 MkDocs keeps hook modules alive between the rebuilds of `mkdocs serve`: what one build knows
 is a `Build`, made afresh by `configure`; what outlives a build (the cache, what `--dirty` left
@@ -21,9 +23,9 @@ in the site folder) is the `Session`.
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +47,10 @@ from .model.resolve import check_address
 from .site import pages, preview, search, templates
 from .site.feed import write_feed
 from .site.guard import SiteGuard
-from .site.mkdocs_patches import patch_mkdocs
 from .site.redirects import write_redirects
-from .site.report import SaidByTheGarden, log, report, warning_level
+from .site.report import log, report, reported, warning_level
 from .site.report import new_build as new_report
+from .speed import mkdocs16
 from .speed.cache import Cache, digest
 from .speed.dirty import DirtySite
 from .speed.memo import post_linter, post_reader
@@ -114,9 +116,8 @@ def start(command: str, dirty: bool = False) -> None:
 
 def configure(config: MkDocsConfig) -> MkDocsConfig:
     global build
-    patch_mkdocs()
     new_report()
-    _install_log_filter(logging.getLogger("mkdocs.structure.pages"), SaidByTheGarden(_post_at, _link_problem))
+    mkdocs16.install(_reported_link)  # the only reach into MkDocs' internals; MkDocs 1.6 only
     search.new_build()
     markdown_context.publish(None)
     root = Path(config.config_file_path).parent
@@ -161,13 +162,12 @@ def read_posts(files: Files) -> Garden:
 def place_pages(files: Files) -> Files:
     b = _current()
     assert b.garden is not None
-    pages.place_posts(b.garden, files, b.config)
+    files = pages.place_posts(b.garden, files, b.config)
     for page in pages.tag_pages(b.garden, files, b.config):
         files.append(page)
     for page in b.problems.stand_in_pages(b.garden, b.config, files) if b.problems else ():
         files.append(page)
-    if session.dirty is not None:
-        session.dirty.answer_for(files)
+    pages.make_pages(files, b.config, convert_page)
     return files
 
 
@@ -182,6 +182,8 @@ def convert(nav: Navigation, files: Files) -> None:
     b = _current()
     assert b.garden is not None
     b.nav, b.files = nav, files
+    if not mkdocs16.SUPPORTED:
+        return  # MkDocs converts every page itself
     b.renders = RenderMemo(session.cache, b.garden, b.config, files)
     last = session.cache.get("manifest", manifest_key(b.config)) or {}
     changed = [
@@ -220,14 +222,21 @@ def page_source(page: Page) -> str | None:
 
 def prepare_page(page: Page) -> None:
     """Give the page the post model's frontmatter."""
-    b = _current()
-    post = b.post_of(page)
+    post = _current().post_of(page)
     if post is not None:
         page.meta = pages.page_meta(post)
-    if b.renders is not None:
-        b.renders.install(page)
-    if post is not None:
-        pages.guard_render(page, post, report)
+
+
+def convert_page(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """What MkDocs' `page.render` does for the garden's pages: the render memo, then (for a
+    post) the crash guard around it."""
+    b = _current()
+    render = partial(b.renders.render if b.renders is not None else Page.render, page, config, files)
+    post = b.post_of(page)
+    if post is None:
+        render()
+    else:
+        pages.guarded(render, page, post, report)
 
 
 # --------------------------------------------------------------------------------------------
@@ -329,19 +338,13 @@ def abandon() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _post_at(src_uri: str) -> Post | None:
-    return None if build is None or build.garden is None else build.garden.post_at(src_uri)
-
-
-def _link_problem(url: str, post: Post) -> str | None:
-    return None if build is None or build.garden is None else check_address(url, post, build.garden).problem
-
-
-def _install_log_filter(logger: logging.Logger, new: logging.Filter) -> None:
-    """One filter of its kind on `logger`: MkDocs keeps its loggers between serve rebuilds."""
-    for old in [f for f in logger.filters if type(f) is type(new)]:
-        logger.removeFilter(old)
-    logger.addFilter(new)
+def _reported_link(src_uri: str, url: str) -> bool:
+    """Whether the garden's linter reported the link `url` of the file `src_uri` in this build."""
+    post = None if build is None or build.garden is None else build.garden.post_at(src_uri)
+    if post is None:
+        return False
+    problem = check_address(url, post, build.garden).problem  # type: ignore[union-attr]
+    return problem is not None and reported(post.path, problem)
 
 
 def callout_types(b: Build) -> frozenset[str]:

@@ -3,14 +3,16 @@
 - every post at `/<permalink>/` (the home page at the root), drafts marked with MkDocs' own
   DRAFT inclusion (left out of builds, shown by `mkdocs serve`), posts that cannot build dropped;
 - a generated page per tag at `/tags/<slug>/`;
-- a page's Markdown and frontmatter come from the post model, which parsed them already.
+- a page's Markdown and frontmatter come from the post model, which parsed them already;
+- MkDocs' `File` and `Page` for every page are the garden's subclasses, whose overrides let the
+  garden answer `--dirty` (`GardenFile.is_modified`) and convert Markdown through its cache and
+  crash guard (`GardenPage.render`): public API, where patching each object would not be.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jinja2 import Environment, TemplateNotFound
@@ -26,22 +28,88 @@ from ..model.index import Garden
 from ..model.post import Post
 
 
-def place_posts(garden: Garden, files: Files, config: MkDocsConfig) -> None:
-    """Serve each post at /<permalink>/, mark drafts, drop the files that are not valid posts."""
+class GardenFile(File):
+    """A post's file (or a page the garden generates), whose `is_modified()` the garden answers.
+
+    MkDocs asks only under `--dirty`, to skip a page, and would judge by file times; the garden
+    knows whether the page's HTML is what the site folder already has (garden.speed.dirty)."""
+
+    unchanged = False  # the site folder holds this page's HTML already: MkDocs may skip it
+
+    def is_modified(self) -> bool:
+        return not self.unchanged
+
+
+class GardenPage(Page):
+    """A page whose Markdown MkDocs converts through `convert(page, config, files)` (the
+    garden's render memo and crash guard) instead of `Page.render` alone."""
+
+    def __init__(self, title: str | None, file: File, config: MkDocsConfig, convert: Callable[[Page, MkDocsConfig, Files], None]) -> None:
+        super().__init__(title, file, config)
+        self.garden_convert = convert
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.garden_convert(self, config, files)
+
+
+def place_posts(garden: Garden, files: Files, config: MkDocsConfig) -> Files:
+    """Serve each post at /<permalink>/, mark drafts, drop the files that are not valid posts;
+    the other files stay as they are, in the same order."""
+    placed = []
+    for file in files:
+        if not file.is_documentation_page() or not file.abs_src_path or file.inclusion is InclusionLevel.EXCLUDED:
+            placed.append(file)
+        elif (post := garden.post_at(file.src_uri)) is not None:
+            placed.append(post_file(file, post))
+        # else: not a valid post, whose errors were reported when it was read
+    return Files(placed)
+
+
+def post_file(file: File, post: Post) -> GardenFile:
+    """`file` as the garden serves it."""
+    placed = GardenFile(
+        file.src_uri,
+        file.src_dir,
+        file.dest_dir,
+        file.use_directory_urls,
+        dest_uri=file.dest_uri if post.is_home else f"{post.permalink}/index.html",
+        inclusion=InclusionLevel.DRAFT if post.is_draft else file.inclusion,
+    )
+    if not post.is_home:
+        placed.url = post.url  # the post model's spelling of the address
+    return placed
+
+
+def make_pages(files: Files, config: MkDocsConfig, convert: Callable[[Page, MkDocsConfig, Files], None]) -> None:
+    """A `GardenPage` for each documentation file, before MkDocs makes a `Page` of its own: its
+    navigation keeps a page it finds on `file.page`, and passes it no title, so the title a
+    `nav:` entry gives is given here."""
+    titles = nav_titles(config.nav or [], files)
     for file in files.documentation_pages(inclusion=InclusionLevel.all):
-        if not file.abs_src_path or file.inclusion is InclusionLevel.EXCLUDED:
-            continue
-        post = garden.post_at(file.src_uri)
-        if post is None:
-            files.remove(file)  # its errors were reported when it was read
-            continue
-        if not post.is_home:
-            # MkDocs derives url and abs_dest_path from dest_uri only once, so set all three.
-            file.dest_uri = f"{post.permalink}/index.html"
-            file.url = post.url
-            file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
-        if post.is_draft:
-            file.inclusion = InclusionLevel.DRAFT
+        if file.page is None:
+            GardenPage(titles.get(file.src_uri), file, config, convert)
+
+
+def nav_titles(nav: object, files: Files) -> dict[str, str | None]:
+    """The title of each file `nav:` names (the first, when it names a file twice), as MkDocs'
+    navigation gives it to the file's page: `- Title: path` or `- path` (no title)."""
+    titles: dict[str, str | None] = {}
+
+    def entries(item: object, title: str | None = None) -> Iterator[tuple[str | None, str]]:
+        if isinstance(item, str):
+            yield title, item
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                yield from entries(value, key if isinstance(value, str) else None)
+        elif isinstance(item, list):
+            for child in item:
+                yield from entries(child)
+
+    for title, path in entries(nav):
+        file = files.get_file_from_path(path) or files.get_file_from_path(path.lstrip("/"))
+        if file is not None:
+            titles.setdefault(file.src_uri, title)
+    return titles
 
 
 def tag_pages(garden: Garden, files: Files, config: MkDocsConfig) -> list[File]:
@@ -54,7 +122,7 @@ def tag_pages(garden: Garden, files: Files, config: MkDocsConfig) -> list[File]:
         # MkDocs reads this title as it is, and templates print it unescaped.
         frontmatter = {"title": f"Tagged “{escape(garden.tag_name(slug))}”", "template": "tag.html", "garden_tag": slug}
         content = "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in frontmatter.items()) + "---\n"
-        pages.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        pages.append(GardenFile.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
     return pages
 
 
@@ -83,36 +151,33 @@ def escaped(value: Any) -> Any:
     return value
 
 
-def guard_render(page: Page, post: Post, report: Callable[[list[GardenError]], None]) -> None:
-    """Make a crash while converting the post's Markdown one error naming the file, with a page
-    that says so, instead of a traceback that stops the build. The post model refuses what is
-    known to crash (see garden.model.nesting); this is for what is not known yet."""
-    render = page.render
-
-    def guarded(config: MkDocsConfig, files: Files) -> None:
-        try:
-            render(config, files)
-        except Exception as error:  # noqa: BLE001 - any crash of any extension on this text
-            report(
-                [
-                    GardenError(
-                        post.path,
-                        post.body_line,
-                        f"the Markdown could not be converted: {type(error).__name__}: {str(error)[:200]}",
-                        "simplify the construct the error names; please report it, since the garden should have said what is wrong",
-                    )
-                ]
-            )
-            page.content = (
-                '<p class="garden-unbuilt">This page could not be built: '
-                f"{escape(type(error).__name__)}. The build log names the problem.</p>"
-            )
-            page.toc = get_toc([])
-            page._title_from_render = None
-            page.present_anchor_ids = set()
-            page.links_to_anchors = {}
-
-    page.render = guarded  # type: ignore[method-assign]
+def guarded(render: Callable[[], None], page: Page, post: Post, report: Callable[[list[GardenError]], None]) -> None:
+    """`render()` the post's page, a crash while converting its Markdown made one error naming
+    the file, with a page that says so, instead of a traceback that stops the build. The post
+    model refuses what is known to crash (see garden.model.nesting); this is for what is not
+    known yet."""
+    try:
+        render()
+    except Exception as error:  # noqa: BLE001 - any crash of any extension on this text
+        report(
+            [
+                GardenError(
+                    post.path,
+                    post.body_line,
+                    f"the Markdown could not be converted: {type(error).__name__}: {str(error)[:200]}",
+                    "simplify the construct the error names; please report it, since the garden should have said what is wrong",
+                )
+            ]
+        )
+        # The title falls back to the frontmatter's or the file name's: MkDocs sets the one it
+        # takes from the first heading only once the conversion is done.
+        page.content = (
+            '<p class="garden-unbuilt">This page could not be built: '
+            f"{escape(type(error).__name__)}. The build log names the problem.</p>"
+        )
+        page.toc = get_toc([])
+        page.present_anchor_ids = set()
+        page.links_to_anchors = {}
 
 
 def page_source(post: Post | None) -> str | None:

@@ -29,6 +29,7 @@ from mkdocs.structure.pages import Page
 
 from ..model.errors import GardenError
 from ..model.index import Garden
+from .pages import GardenFile
 
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
 SLUG = re.compile(r"^[A-Za-z0-9._~-]+$")
@@ -80,7 +81,7 @@ class Problems:
                 "This post cannot be shown until the problems above are fixed. "
                 "Save the file and this page reloads.\n"
             )
-            file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+            file = GardenFile.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
             file.dest_uri = f"{slug}/index.html"
             file.url = f"{slug}/"
             file.abs_dest_path = str(Path(config.site_dir) / file.dest_uri)

@@ -5,17 +5,18 @@
 changed because another post did (backlinks, titles, lists). The garden answers instead: a page
 is skipped only if the HTML it would get is byte for byte the HTML already in the site folder.
 Every page is still read (what it tells the garden, such as backlinks, is needed by others).
+The answer is given by the garden's files (`garden.site.pages.GardenFile.unchanged`), which
+are false until the templates stage has compared every page's HTML.
 """
 
 from __future__ import annotations
 
-import logging
-from functools import partial
 from pathlib import Path
 
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files
 
 from ..model.index import Garden
+from ..site.pages import GardenFile
 from ..site.redirects import remove_redirects
 from .cache import digest
 
@@ -26,28 +27,18 @@ class DirtySite:
     def __init__(self) -> None:
         self.on_disk: dict[str, str] = {}  # each page's output digest, by its path in the site
         self.redirected: list[str] = []  # the aliases the last build redirected
-        self.unchanged: set[str] = set()  # src_uris of pages MkDocs may skip writing
-        logging.getLogger("mkdocs.commands.build").addFilter(_accurate_dirty_builds)
-
-    def answer_for(self, files: Files) -> None:
-        """Let the garden answer MkDocs' `is_modified` for every page of this build."""
-        self.unchanged = set()
-        for file in files.documentation_pages(inclusion=InclusionLevel.all):
-            file.is_modified = partial(self.modified, file)  # type: ignore[method-assign]
-
-    def modified(self, file: File) -> bool:
-        return file.src_uri not in self.unchanged
 
     def skip_unchanged(self, files: Files, site_dir: Path, reused: dict[str, str], written: dict[str, str]) -> None:
         """The pages whose HTML (`reused`, by src_uri) is already in the site folder, as the last
-        build wrote it, need not be written again; they are noted as `written`."""
+        build wrote it, need not be written again; they are noted as `written`. (Files not the
+        garden's, which some plugin made, are written as MkDocs decides.)"""
         for file in files.documentation_pages():
             html = reused.get(file.src_uri)
-            if html is None or file.dest_uri not in self.on_disk:
+            if html is None or file.dest_uri not in self.on_disk or not isinstance(file, GardenFile):
                 continue
             output = digest(html)
             if self.on_disk[file.dest_uri] == output and (site_dir / file.dest_uri).is_file():
-                self.unchanged.add(file.src_uri)
+                file.unchanged = True
                 written[file.dest_uri] = output
                 del reused[file.src_uri]
 
@@ -65,8 +56,3 @@ class DirtySite:
         self.on_disk = dict(written)
         self.redirected = list(garden.redirects)
 
-
-def _accurate_dirty_builds(record: logging.LogRecord) -> bool:
-    """Drops MkDocs' warning that a --dirty build may be inaccurate: the garden's builds are not
-    (see above), and under --strict the warning would fail every build."""
-    return not record.getMessage().startswith("A 'dirty' build is being performed")

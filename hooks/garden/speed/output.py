@@ -23,12 +23,12 @@ from typing import Any
 import jinja2
 from jinja2 import Environment
 from markupsafe import Markup
-from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from . import mkdocs16
 from .cache import Cache, TemplateBytecode, code_version, digest
 from ..model.index import Garden
 from .parallel import cpu_count, forked_map
@@ -55,7 +55,8 @@ class OutputMemo:
         # Output made earlier (or elsewhere) may stand in for a page only if nothing but the
         # garden's hook post-processes it: another plugin's on_post_page would run a second time
         # over HTML it had already changed.
-        self.parallel = len(config.plugins.events["post_page"]) <= 1
+        # Both also stand in for MkDocs' own steps (garden.speed.mkdocs16), known for 1.6 only.
+        self.parallel = mkdocs16.SUPPORTED and len(config.plugins.events["post_page"]) <= 1
         self.enabled = cache.enabled and self.parallel
         self.tracing = TracingGarden(garden)  # the templates' `garden`; its trace is per page
         self.keys: dict[str, str] = {}  # src_uri -> key of pages whose output is to be kept
@@ -84,7 +85,8 @@ class OutputMemo:
 
     def prerender(self, files: Files, config: MkDocsConfig, nav: Navigation, env: Environment, serving: bool) -> int:
         """Render, in forked workers, the templates of the pages not taken from the cache, as
-        MkDocs' `_build_page` would; MkDocs' pass then writes their output like a cached page's.
+        MkDocs' build of a page would (`mkdocs16.render_template`); MkDocs' pass then writes their
+        output like a cached page's.
         Drafts under `mkdocs serve` (which MkDocs marks as it builds them) stay with MkDocs."""
         if not self.parallel:
             return 0
@@ -98,14 +100,7 @@ class OutputMemo:
         def work(chunk: Sequence[str]) -> list[tuple[str, str]]:
             results = []
             for src_uri in chunk:
-                page = todo[src_uri]
-                config._current_page = page
-                page.active = True
-                context = get_context(nav, doc_files, config, page)
-                template = env.get_template(page.meta.get("template", "main.html"))
-                context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-                output = config.plugins.on_post_page(template.render(context), page=page, config=config)
-                page.active = False
+                output = mkdocs16.render_template(todo[src_uri], config, doc_files, nav, env)
                 results.append((src_uri, output))
             return results
 

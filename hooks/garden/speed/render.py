@@ -10,14 +10,14 @@ as a clean one.
 
 Why a memo around `Page.render` rather than inside Python-Markdown: MkDocs adds its own
 tree-processors to each page's Markdown instance (URL rewriting, link and anchor checks) and
-reads their results off the instance, so a hit has to stand in for the whole method. The hook
-installs it per page in `on_page_markdown` (`RenderMemo.install`).
+reads their results off the instance, so a hit has to stand in for the whole method. The
+garden's pages (`garden.site.pages.GardenPage`) call `RenderMemo.render` from their `render`.
 
 Pages the memo does not have are rendered in parallel first (`prerender`, from `on_nav`): forked
-workers run the same steps MkDocs would (read the source, the plugins' `on_page_markdown`,
-`render`) and send back the results, which MkDocs' pass then takes from the memo. A worker's
-result is used only if MkDocs' pass arrives at the same key, so a plugin that behaves
-differently in a worker costs time, never correctness.
+workers run the same steps MkDocs would (`garden.speed.mkdocs16.read_page`: read the source, the
+plugins' `on_page_markdown`, `render`) and send back the results, which MkDocs' pass then takes
+from the memo. A worker's result is used only if MkDocs' pass arrives at the same key, so a
+plugin that behaves differently in a worker costs time, never correctness.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from . import mkdocs16
 from .cache import Cache, code_version, digest
 from ..model.index import Garden
 from ..markdown.context import answering
@@ -59,7 +59,7 @@ class Rendered:
     def apply(self, page: Page, files: Files) -> None:
         page.content = self.content
         page.toc = self.toc
-        page._title_from_render = self.title
+        mkdocs16.set_rendered_title(page, self.title)
         page.present_anchor_ids = set(self.anchors)
         if self.links_to_anchors is not None:
             page.links_to_anchors = {
@@ -85,10 +85,6 @@ class RenderMemo:
         self.answers: dict[tuple, Any] = {}
         self.rendered = self.reused = self.workers = 0  # pages converted, pages from the cache
 
-    def install(self, page: Page) -> None:
-        """Make MkDocs' coming `page.render(config, files)` go through the memo."""
-        page.render = partial(self.render, page)  # type: ignore[method-assign]
-
     def key(self, page: Page, post: Post | None) -> str:
         # Pages the build generates (a page per tag) come and go with the tags posts use; only a
         # page whose Markdown could link to one (`tags/…`) depends on which exist.
@@ -96,6 +92,7 @@ class RenderMemo:
         return digest(self.salt, page.file.src_uri, page.file.url, page.markdown, generated, post and post_fingerprint(post))
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """What `Page.render` would do to `page`, from the workers, the cache or `Page.render`."""
         post = self.garden.post_at(page.file.src_uri)
         key = self.key(page, post)
         result = self.prerendered.pop(key, None)
@@ -119,19 +116,18 @@ class RenderMemo:
         answers are returned by src_uri."""
 
         def work(chunk: Sequence[str]) -> list[tuple[str, str, Rendered, Any]]:
-            """MkDocs' steps for each page, as in `mkdocs.commands.build._populate_page`."""
             results = []
             for src_uri in chunk:
                 file = files.get_file_from_path(src_uri)
                 if file is None:
                     continue
-                page = file.page or Page(None, file, config)
+                post = self.garden.post_at(src_uri)
+
+                def convert(page: Page, post: Post | None = post) -> tuple[str, Rendered]:
+                    return self.key(page, post), render_page(page, config, files, post, self.garden)
+
                 try:
-                    page.read_source(config)
-                    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-                    post = self.garden.post_at(src_uri)
-                    key = self.key(page, post)
-                    result = render_page(page, config, files, post, self.garden)
+                    key, result = mkdocs16.read_page(file.page or Page(None, file, config), config, files, convert)
                 except Exception:  # noqa: BLE001 - MkDocs' own pass renders it again, and reports why it fails
                     continue
                 self.cache.put(KIND, key, result)
@@ -158,7 +154,7 @@ def render_page(page: Page, config: MkDocsConfig, files: Files, post: Post | Non
     return Rendered(
         content=page.content or "",
         toc=page.toc,
-        title=page._title_from_render,
+        title=mkdocs16.rendered_title(page),
         anchors=tuple(sorted(page.present_anchor_ids or ())),
         links_to_anchors=None if links is None else {target.src_uri: dict(found) for target, found in links.items()},
         logs=logs,
