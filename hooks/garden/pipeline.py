@@ -53,7 +53,7 @@ from .site.report import new_build as new_report
 from .speed import mkdocs16
 from .speed.cache import Cache, digest
 from .speed.dirty import DirtySite
-from .speed.memo import post_linter, post_reader
+from .speed.memo import link_finder, post_linter, post_reader
 from .speed.output import OutputMemo
 from .speed.parallel import cpu_count
 from .speed.render import RenderMemo
@@ -82,6 +82,7 @@ class Build:
     renders: RenderMemo | None = None
     outputs: OutputMemo | None = None
     linted: dict[str, list[GardenError]] = field(default_factory=dict)  # findings from the workers
+    links: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # each post's links, from the workers
     written: dict[str, str] = field(default_factory=dict)  # each page's output digest, by its path in the site
     early_search: search.EarlyIndex | None = None
     problems: preview.Problems | None = None  # under `mkdocs serve`: shown on the pages
@@ -155,6 +156,7 @@ def read_posts(files: Files) -> Garden:
     b.garden = Garden.load(Path(b.config.docs_dir), paths, read=read, layout=layout, project=project)
     b.garden.drafts_visible = session.serving
     b.garden.markdown_settings = (b.config.markdown_extensions, b.config.mdx_configs)
+    b.garden.outgoing_links = link_finder(session.cache, b.links)
     markdown_context.publish(b.garden)  # the extensions use this index rather than load one
     return b.garden
 
@@ -194,7 +196,14 @@ def convert(nav: Navigation, files: Files) -> None:
     cached_lint = post_linter(session.cache)
     known = callout_types(b)
     started = time.perf_counter()
-    b.linted = b.renders.prerender(b.config, files, changed, cpu_count(), lambda post: cached_lint(post, known, b.garden))
+    garden = b.garden
+
+    def alongside(post: Post) -> tuple[list[GardenError], list[tuple[str, str]]]:
+        assert garden.outgoing_links is not None
+        return cached_lint(post, known, garden), garden.outgoing_links(post, garden)
+
+    for src_uri, (findings, links) in b.renders.prerender(b.config, files, changed, cpu_count(), alongside).items():
+        b.linted[src_uri], b.links[src_uri] = findings, links
     if b.renders.workers:
         log.info(f"Markdown: {len(changed)} changed pages converted in {b.renders.workers} processes in {time.perf_counter() - started:.2f} s")
 

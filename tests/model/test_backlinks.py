@@ -92,3 +92,28 @@ def test_the_context_is_converted_with_the_sites_extensions(tmp_path):
     )
     garden.markdown_settings = (["def_list", "smarty"], {})
     assert contexts(garden)["a"] == "Design & art I drew it – “quoted”."
+
+
+def test_the_build_cache_keeps_each_posts_links_until_an_answer_they_got_changes(tmp_path):
+    """garden.speed.memo.link_finder: the same backlinks as without the cache; a retitled target
+    (whose title an `@title` link shows in the excerpt) is noticed, not served stale."""
+    from garden.speed.cache import Cache
+    from garden.speed.memo import link_finder
+
+    files = {
+        "target.md": TARGET,
+        "a.md": post("A", "Read [@title](/target) today.\n", permalink="a"),
+        "b.md": post("B", "Plain [link](/target).\n", permalink="b"),
+    }
+    plain = contexts(garden_of(tmp_path / "content", files))
+    cache = Cache(tmp_path / "cache")
+
+    def cached_contexts() -> dict[str, str]:
+        garden = Garden.load(tmp_path / "content")
+        garden.outgoing_links = link_finder(cache)
+        return contexts(garden)
+
+    assert cached_contexts() == plain == {"a": "Read The target today.", "b": "Plain link."}
+    assert cached_contexts() == plain  # now from the cache
+    (tmp_path / "content" / "target.md").write_text(TARGET.replace("The target", "A new name"), encoding="utf-8")
+    assert cached_contexts()["a"] == "Read A new name today."

@@ -46,18 +46,32 @@ class Backlink:
     context: str
 
 
-def find_backlinks(garden: Garden, sources: list[Post]) -> dict[str, dict[str, Backlink]]:
+Outgoing = Callable[["Post", "Garden"], list[tuple[str, str]]]
+
+
+def find_backlinks(garden: Garden, sources: list[Post], outgoing: Outgoing | None = None) -> dict[str, dict[str, Backlink]]:
     """Target src_uri -> {source src_uri: backlink}, for the first link from each source to
-    each other post."""
+    each other post. `outgoing` finds one post's links (`outgoing_links`, or a memo of it:
+    `garden.speed.memo.link_finder`)."""
+    outgoing = outgoing or outgoing_links
     found: dict[str, dict[str, Backlink]] = {}
-    excerpts = Excerpts(garden)
     for source in sources:
-        for block, hrefs in linked_blocks(source, garden):
-            for target in hrefs:
-                if target is source or source.src_uri in found.get(target.src_uri, {}):
-                    continue
-                found.setdefault(target.src_uri, {})[source.src_uri] = Backlink(source, excerpts.of(block, target, source))
+        for target, context in outgoing(source, garden):
+            found.setdefault(target, {})[source.src_uri] = Backlink(source, context)
     return found
+
+
+def outgoing_links(post: Post, garden: Garden) -> list[tuple[str, str]]:
+    """(target src_uri, words around the link) for the first link from `post` to each other
+    post, in reading order: what one post contributes to the others' "Linked from" lists,
+    which depends only on its source and on how the garden answers its links."""
+    links: dict[str, str] = {}
+    excerpts = Excerpts.for_settings(garden.markdown_settings)
+    for block, targets in linked_blocks(post, garden):
+        for target in targets:
+            if target is not post and target.src_uri not in links:
+                links[target.src_uri] = excerpts.of(block, target, post, garden)
+    return list(links.items())
 
 
 def linked_blocks(post: Post, garden: Garden) -> Iterator[tuple[str, list[Post]]]:
@@ -94,25 +108,35 @@ def blocks(lines: Iterator[SourceLine]) -> Iterator[list[SourceLine]]:
 class Excerpts:
     """A block's words as its page shows them, cut to a readable length around the link."""
 
-    def __init__(self, garden: Garden) -> None:
-        self.garden = garden
+    _made: dict[str, Excerpts] = {}  # one converter per process and Markdown settings
+
+    def __init__(self, settings: tuple[list, dict]) -> None:
         self.titles = _AtTitles()
-        extensions, settings = garden.markdown_settings
-        self.md = markdown.Markdown(extensions=extensions, extension_configs=settings)
+        extensions, configs = settings
+        self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         # After inline parsing (20) and the cross-links (15), which leave a block that is no
         # post's alone; before their fallback text for `@title` (4).
         self.md.treeprocessors.register(self.titles, "garden_at_titles", 14)
 
-    def of(self, block: str, target: Post, source: Post) -> str:
-        self.titles.resolve = lambda href: link_target(href, source, self.garden)
+    @classmethod
+    def for_settings(cls, settings: tuple[list, dict]) -> Excerpts:
+        """Making a Markdown instance with the site's extensions costs more than a post's
+        excerpts: one is kept per settings (by their repr, which names each setting)."""
+        key = repr(settings)
+        if key not in cls._made:
+            cls._made[key] = cls(settings)
+        return cls._made[key]
+
+    def of(self, block: str, target: Post, source: Post, garden: Garden) -> str:
+        self.titles.resolve = lambda href: link_target(href, source, garden)
         self.titles.target, self.titles.link_text = target, None
-        words = " ".join(_text_of(self.md.reset().convert(self.prepared(block))).split())
+        words = " ".join(_text_of(self.md.reset().convert(self.prepared(block, garden))).split())
         return cut(words, self.titles.link_text or target.title)
 
-    def prepared(self, block: str) -> str:
+    def prepared(self, block: str, garden: Garden) -> str:
         """The block as core Python-Markdown will read it: wikilinks as the text they show, no
         footnote labels, no callout marker, a table row as its cells' words."""
-        block = WIKILINK.sub(lambda match: resolve_wikilink(match["inner"], self.garden)[1], block).lstrip()
+        block = WIKILINK.sub(lambda match: resolve_wikilink(match["inner"], garden)[1], block).lstrip()
         if block.startswith("|"):
             block = block.replace("|", " ")
         if marker := CALLOUT_MARKER.match(block):

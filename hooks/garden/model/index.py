@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .anchors import anchors_of
-from .backlinks import Backlink, find_backlinks
+from .backlinks import Backlink, Outgoing, find_backlinks
 from .embeds import Section, content_files, find_media, find_section
 from .errors import GardenError, InvalidPost, display_path
 from .layout import SiteLayout
@@ -44,6 +44,9 @@ class Garden:
     # "Linked from" excerpts): the build sets mkdocs.yml's; plain Python-Markdown otherwise.
     markdown_settings: tuple[list, dict] = field(default_factory=lambda: ([], {}))
     layout: SiteLayout = field(default_factory=SiteLayout)  # names the site's own files take
+    # How one post's links are found for the backlinks: by default from its source, each time;
+    # the build hands in a memo (garden.speed.memo.link_finder) that keeps them in its cache.
+    outgoing_links: Outgoing | None = field(default=None, repr=False)
     rejected: set[Path] = field(default_factory=set)  # files that cannot be built
     _by_slug: dict[str, Post] = field(default_factory=dict, repr=False)  # lowercased permalinks
     _redirects: dict[str, Post] = field(default_factory=dict, repr=False)  # lowercased alias -> post
@@ -256,7 +259,7 @@ class Garden:
     def _backlinks(self) -> dict[str, dict[str, Backlink]]:
         # Drafts link to nobody until they are shown (under `mkdocs serve`).
         sources = [p for p in self.posts if self.drafts_visible or not p.is_draft]
-        return find_backlinks(self, sources)
+        return find_backlinks(self, sources, self.outgoing_links)
 
     def backlinks(self, post: Post) -> list[Backlink]:
         """Every post that links to `post`, newest first."""
