@@ -5,6 +5,7 @@ tests/test_browser.py."""
 
 from __future__ import annotations
 
+import os
 import struct
 import subprocess
 import textwrap
@@ -182,9 +183,15 @@ def test_a_draft_previewed_shows_no_published_date(tmp_path):
 
 def test_make_serve_takes_port_and_host(tmp_path):
     def serve_command(*settings: str) -> str:
-        result = subprocess.run(["make", "-n", "serve", *settings], capture_output=True, text=True, cwd=REPO, timeout=60)
+        # Under `make test` this make is a sub-make: without MAKEFLAGS/MAKELEVEL and with
+        # --no-print-directory it prints only the commands, not "Entering/Leaving directory".
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        result = subprocess.run(
+            ["make", "--no-print-directory", "-n", "serve", *settings], capture_output=True, text=True, cwd=REPO, env=env, timeout=60
+        )
         assert result.returncode == 0, result.stderr
-        return result.stdout.strip().splitlines()[-1]
+        [command] = [line for line in result.stdout.splitlines() if "mkdocs serve" in line]
+        return command.strip()
 
     assert serve_command().endswith("--dev-addr 127.0.0.1:8000")  # mkdocs.yml's dev_addr
     assert serve_command("PORT=8001").endswith("--dev-addr 127.0.0.1:8001")
