@@ -865,7 +865,7 @@ def _page_at(site: Path, page_url: str, href: str) -> set[str] | None:
 def search_records(site: Path) -> dict[str, str]:
     """Pagefind's record of each page, by URL path (`/punctilio/`): the text it shows snippets of."""
     records: dict[str, str] = {}
-    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (site / "pagefind").rglob("*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes())
         if data.startswith(b"pagefind_dcd"):
             data = data[len(b"pagefind_dcd") :]

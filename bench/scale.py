@@ -76,9 +76,9 @@ Measures, each as garden, plain and garden/plain:
    them), measured in headless Chromium by bench/search_bytes.py's functions over the two cold
    sites: Pagefind's scripts and index chunks for the garden, Material's whole lunr
    search_index.json and worker for plain (`--skip-search-bytes` skips it: it needs Playwright
-   and Chromium); (b) the search indexing share of the garden's cold build: `pagefind` run as
-   hooks/garden/search.py runs it (its `write_search_index`) over a copy of the cold garden
-   site, divided by the cold build's time. Material's search plugin indexes while it renders
+   and Chromium); (b) the search indexing share of the garden's cold build: Pagefind run shard
+   by shard as hooks/garden/site/search.py runs it (its `ShardedIndex`, without a cache) over
+   the cold garden site's pages, divided by the cold build's time. Material's search plugin indexes while it renders
    pages, so plain's share cannot be separated: "n/a".
 
 Builds are run one after another, garden then plain for each measure, so a slow spell on the
@@ -506,16 +506,19 @@ def first_search(side: Side, site: Path, args: argparse.Namespace) -> FirstSearc
 
 
 def index_seconds(site: Path, work: Path) -> float:
-    """Pagefind over a copy of the built site, run exactly as the garden's build runs it."""
-    from garden.site.search import write_search_index
+    """Pagefind over the built site's pages, shard by shard, exactly as a garden build without
+    a cache runs it."""
+    from garden.site.search import GLOB, ShardedIndex
+    from garden.speed.cache import Cache
 
-    copy = work / "site-garden-index"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(site, copy)
+    pages = {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.glob(GLOB))}
+    start = time.perf_counter()
+    index = ShardedIndex(Cache(None), pages, generation=0)
     try:
-        return write_search_index(copy).seconds
+        index.build()
+        return time.perf_counter() - start
     finally:
-        shutil.rmtree(copy, ignore_errors=True)
+        index.close()
 
 
 # --------------------------------------------------------------------------------------------

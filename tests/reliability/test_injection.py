@@ -147,7 +147,7 @@ def test_the_sitemap_is_well_formed_and_lists_the_post(site):
 
 def test_the_search_index_holds_the_title_as_plain_text(site):
     records = {}
-    for fragment in (site / "pagefind/fragment").glob("*.pf_fragment"):
+    for fragment in (site / "pagefind").rglob("*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes())
         record = json.loads(data[len(b"pagefind_dcd") :])
         records[record["url"]] = record

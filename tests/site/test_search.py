@@ -21,7 +21,7 @@ import pytest
 from conftest import BIN, ENV, Build, post, write_project
 
 from garden.speed.cache import Cache
-from garden.site.search import SearchIndexError, index_site, write_search_index
+from garden.site.search import SHARDS_FILE, SearchIndexError, index_site, shard_count, shard_of, write_search_index
 
 pytestmark = pytest.mark.slow  # builds sites, runs servers or the CLI in processes
 
@@ -67,7 +67,7 @@ def build(config_file: Path, site: Path, env: dict[str, str] = ENV) -> Build:
 def indexed_pages(site: Path) -> dict[str, dict]:
     """Pagefind's index, page by page: each fragment is gzipped `pagefind_dcd` + JSON."""
     pages = {}
-    for fragment in (site / "pagefind/fragment").glob("*.pf_fragment"):
+    for fragment in (site / "pagefind").rglob("*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         page = json.loads(data[len(b"pagefind_dcd") :])
@@ -145,6 +145,8 @@ def test_a_missing_pagefind_or_an_empty_index_is_an_error_with_its_remedy(tmp_pa
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(SearchIndexError, match=r"Pagefind is not installed.*pip install 'pagefind\[bin\]'"):
         write_search_index(tmp_path)
+    page = '<!doctype html><html><body><article class="md-content__inner"><h1>A page</h1></article></body></html>'
+    (tmp_path / "index.html").write_text(page, encoding="utf-8")
     config = SimpleNamespace(site_dir=str(tmp_path), plugins={})
     with caplog.at_level(logging.WARNING):
         index_site(config, Cache(None))  # logged as a warning instead of raised
@@ -158,6 +160,86 @@ def test_with_materials_search_plugin_on_pagefind_is_not_run(tmp_path, caplog):
     index_site(SimpleNamespace(site_dir=str(tmp_path), plugins={"material/search": plugin}), Cache(None))
     assert not (tmp_path / "pagefind").exists()
     assert "remove `- search` from `plugins`" in caplog.text
+
+
+# --------------------------------------------------------------------------------------------
+# Shards: the index cut by page, merged by the search box.
+
+
+def test_a_garden_is_cut_into_more_shards_as_it_grows_and_a_page_keeps_its_shard(monkeypatch):
+    monkeypatch.delenv("GARDEN_SEARCH_SHARDS", raising=False)
+    assert [shard_count(n) for n in (0, 5, 40, 100, 300, 1000, 5000)] == [1, 1, 1, 2, 4, 16, 16]
+    monkeypatch.setenv("GARDEN_SEARCH_SHARDS", "3")
+    assert shard_count(5000) == 3
+    assert shard_of("essays/a/index.html", 16) == shard_of("essays/a/index.html", 16)
+    assert len({shard_of(f"post-{n}/index.html", 16) for n in range(200)}) == 16  # every shard is used
+
+
+def shard_of_page(site: Path, url: str) -> str:
+    """The shard folder (relative to pagefind/) whose fragments hold the page at `url`."""
+    for fragment in (site / "pagefind").rglob("*.pf_fragment"):
+        if json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])["url"] == url:
+            return fragment.parent.parent.relative_to(site / "pagefind").as_posix()
+    raise AssertionError(f"{url} is in no shard")
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory):
+    """The same garden with its index cut into 4 shards, served at /sub/ like `served`."""
+    root = tmp_path_factory.mktemp("sharded")
+    www = root / "www"
+    www.mkdir()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
+    url = f"http://127.0.0.1:{server.server_port}/sub/"
+    env = {**ENV, "GARDEN_SEARCH_SHARDS": "4", "GARDEN_CACHE_DIR": str(root / "cache")}
+    config = write_project(root, GARDEN, site_url=url)
+    result = build(config, www / "sub", env)
+    assert result.returncode == 0, result.output
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(url=url, build=result, root=root, config=config, env=env)
+    server.shutdown()
+    server.server_close()
+
+
+def test_each_page_is_in_one_shard_and_the_search_box_is_told_of_the_others(sharded, served):
+    site = sharded.build.site
+    merged = json.loads((site / "pagefind" / SHARDS_FILE).read_text(encoding="utf-8"))
+    homes = {url: shard_of_page(site, url) for url in indexed_pages(site)}
+    assert set(homes) == set(indexed_pages(served[1].site))  # the same pages as one index holds
+    assert len(set(homes.values())) > 1  # cut into several shards: the first at pagefind/, the others listed
+    assert sorted(set(homes.values()) - {"."}) == sorted(shard.rstrip("/") for shard in merged)
+    for shard in merged:  # a merged shard brings its index, not a second copy of the scripts
+        assert (site / "pagefind" / shard / "pagefind-entry.json").is_file()
+        assert not list((site / "pagefind" / shard).glob("*.js")) and not list((site / "pagefind" / shard).glob("wasm.*"))
+    assert re.search(r"search: indexed 5 pages with Pagefind in [\d.]+ s \(\d of 4 shards", sharded.build.output)
+
+
+def test_a_rebuild_after_one_edit_reindexes_only_that_pages_shard_and_equals_a_clean_build(sharded, tmp_path):
+    source = sharded.root / "content" / "essays" / "water.md"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original + "\nA postscript about the moon.\n", encoding="utf-8")
+    try:
+        again = build(sharded.config, tmp_path / "again", sharded.env)
+        clean = build(sharded.config, tmp_path / "clean", {**sharded.env, "GARDEN_NO_CACHE": "1"})
+    finally:
+        source.write_text(original, encoding="utf-8")
+    assert again.returncode == 0 and clean.returncode == 0, again.output + clean.output
+    assert re.search(r"search: indexed 1 page with Pagefind in [\d.]+ s \(1 of 4 shards", again.output), again.output
+    assert "moon" in indexed_pages(again.site)["/water/"]["content"]
+    tree = lambda root: {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "pagefind").rglob("*")) if p.is_file()}
+    assert tree(again.site) == tree(clean.site)
+
+
+def test_the_search_box_finds_pages_in_every_shard(page, sharded):
+    site = sharded.build.site
+    assert {shard_of_page(site, url) for url in ("/pruning/", "/water/", "/markup/")} != {"."}  # not all in the first
+    page.goto(sharded.url)
+    assert search(page, "quiet orchard")[0] == "On pruning hedges"
+    assert search(page, "kettle") == ["Watering at dusk"]
+    assert search(page, "onerror") == ["Markup as text"]
+    assert search(page, "zephyrine quokka") == []
+    assert not [requested for requested in page.requested if requested.startswith("pageerror")]
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ What is indexed, with Pagefind's own settings rather than markup in our template
   the essay's own prose as readers see it.
 
 Pagefind's first `<h1>` in the article is the result title: the post's frontmatter title.
+Pagefind cannot update an index in place, so a large garden's index is cut into shards (see
+"Shards" below) and a rebuild re-indexes only the shards whose pages changed.
 Indexing runs the `pagefind` binary shipped in the `pagefind_bin` wheel (PyPI `pagefind[bin]`):
 a subprocess needs no event loop, and the Python API's service polls its pipe every 0.1 s per
 request. Pagefind costs about 5 CPU-seconds per 1,000 essays: 0.06 s for the sample garden, so
@@ -35,12 +37,14 @@ and 176 s with Pagefind instead). Any failure (no binary, a crash, a timeout) is
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +80,10 @@ class SearchIndexError(Exception):
     """Pagefind could not index the site; the message says why and what to do."""
 
 
+class NothingToIndex(SearchIndexError):
+    """Pagefind ran, and found no page with an article to index."""
+
+
 @dataclass(frozen=True)
 class SearchIndexReport:
     pages: int  # pages in the index
@@ -92,68 +100,75 @@ def index_site(
     """The hook's entry (on_post_build, after the garden's redirect pages are written): give the
     built site its search index and turn any failure into a warning.
 
-    The index depends only on the pages Pagefind reads, so it is cached under `pages`, their
-    digest (None: read them to find out): a rebuild that changed no page copies the last index.
     `early` is an index started before MkDocs wrote the site (`start_early`), used if it was made
-    from these very pages. `background` (under `mkdocs serve`) indexes in a thread, so the
-    browser reloads the edited page without waiting; the search box catches up a little later."""
+    from these very pages (`pages`: their digest). Otherwise the written pages are indexed, shard
+    by shard, each shard taken from the cache if none of its pages changed. `background` (under
+    `mkdocs serve`) indexes in a thread, so the browser reloads the edited page without waiting;
+    the search box catches up a little later."""
     if material_search_on(config):
         return
     site_dir = Path(config.site_dir)
     if early is not None:
         try:
-            bundle = early.finish()
-            # No index: Pagefind failed, and said why. A damaged cached one: index afresh below.
-            if early.pages == pages and (bundle is None or install(bundle, site_dir / BUNDLE)):
+            shards = early.finish()
+            # No index: Pagefind failed, and said why. A damaged cached shard: index afresh below.
+            if early.pages == pages and (shards is None or install(shards, site_dir / BUNDLE)):
                 return
         finally:
             early.close()
-    folder = cache.folder("search", index_key(site_dir, pages)) if cache.enabled else None
-    if folder is not None and sealed(folder) and install(folder, site_dir / BUNDLE):
-        log.info("search: no page changed, so the index is the last build's")
-        return
-    if not cache.writable:
-        folder = None  # index straight into the site: the cache cannot keep it
     if background:
-        threading.Thread(target=_index, args=(site_dir, folder, _generation, True), daemon=True).start()
-    elif (bundle := _index(site_dir, folder, _generation)) is not None and folder is not None:
-        install(bundle, site_dir / BUNDLE)
+        threading.Thread(target=_index_site, args=(site_dir, cache, _generation, True), daemon=True).start()
+    else:
+        _index_site(site_dir, cache, _generation)
+
+
+def _index_site(site_dir: Path, cache: Cache, generation: int, background: bool = False) -> None:
+    """Index the pages written in `site_dir`. In the background the run waits a moment, is
+    niced, and gives up if another build began: that build emptied the site folder under it,
+    and will index the site itself."""
+    if background:
+        time.sleep(DEBOUNCE)
+        if generation != _generation:
+            return
+    for _attempt in range(2):  # a damaged cached shard is deleted by install: made again once
+        try:
+            pages = {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in sorted(site_dir.glob(GLOB))}
+        except OSError:
+            return  # the site folder changed under a background run: a newer build indexes it
+        index = ShardedIndex(cache, pages, generation, nice=background)
+        try:
+            shards = index.build()
+            if shards is None or generation != _generation or install(shards, site_dir / BUNDLE):
+                return
+        finally:
+            index.close()
 
 
 class EarlyIndex:
-    """Pagefind started as soon as every page's HTML is known, on a copy of just those pages, so
-    that it indexes while MkDocs writes the site (the pages are all Pagefind reads: alias
-    redirects have no article). `index_site` takes its result if the site has the same pages."""
+    """Pagefind started as soon as every page's HTML is known (the pages are all Pagefind
+    reads: alias redirects have no article), so that it indexes while MkDocs writes the site.
+    `index_site` installs its shards if the site has the same pages."""
 
     def __init__(self, cache: Cache, pages: str, outputs: dict[str, str]) -> None:
         self.pages = pages
-        self.staging = Path(tempfile.mkdtemp(prefix="garden-search-"))
-        folder = cache.folder("search", index_key(self.staging, pages)) if cache.enabled else None
-        if folder is not None and not cache.writable and not sealed(folder):
-            folder = None  # the cache cannot keep a new index
-        self.bundle: Path | None = None
-        self._thread = threading.Thread(target=self._run, args=(folder, outputs, _generation), daemon=True)
+        self.shards: list[Shard] | None = None
+        # as MkDocs writes them; a dict of its own, so the pages need not stay in memory after
+        encoded = {uri: html.encode("utf-8", errors="xmlcharrefreplace") for uri, html in outputs.items()}
+        outputs.clear()
+        self._index = ShardedIndex(cache, encoded, _generation)
+        self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def _run(self, folder: Path | None, outputs: dict[str, str], generation: int) -> None:
-        if folder is not None and sealed(folder):
-            self.bundle = folder
-            log.info("search: no page changed, so the index is the last build's")
-            return
-        for dest_uri, html in outputs.items():
-            path = self.staging / dest_uri
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes it
-        outputs.clear()  # a dict of its own: the pages need not stay in memory while Pagefind runs
-        self.bundle = _index(self.staging, folder, generation)
+    def _run(self) -> None:
+        self.shards = self._index.build()
 
-    def finish(self) -> Path | None:
-        """Wait for the index; its folder, or None if Pagefind failed (it said why)."""
+    def finish(self) -> list[Shard] | None:
+        """Wait for the index; its shards, or None if Pagefind failed (it said why)."""
         self._thread.join()
-        return self.bundle
+        return self.shards
 
     def close(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        self._index.close()
 
 
 def start_early(config: MkDocsConfig, cache: Cache, pages: str, outputs: dict[str, str]) -> EarlyIndex | None:
@@ -179,52 +194,138 @@ def new_build() -> None:
     _generation += 1
 
 
-def _index(site_dir: Path, folder: Path | None, generation: int, background: bool = False) -> Path | None:
-    """Index `site_dir` into `folder` of the cache (into `site_dir/pagefind/` without a cache);
-    returns where the index is, or None. In the background the run waits a moment, is niced,
-    installs its index itself, and gives up if another build began: that build emptied the
-    site folder under it, and will index the site itself."""
-    if background:
-        time.sleep(DEBOUNCE)
-        if generation != _generation:
+# --------------------------------------------------------------------------------------------
+# Shards: Pagefind cannot update an index in place, so a garden's index is cut into shards by
+# a hash of each page's path, each indexed on its own and cached under a digest of its pages.
+# An edit re-indexes the shards of the pages whose HTML changed (usually the essay's own and the
+# home page's), not the whole garden. The search box merges them at query time with Pagefind's
+# own `mergeIndex` (multisite search): the wasm and script load once, from the first shard, and
+# each further shard adds its entry and meta files and the chunks a query needs.
+
+SHARD_PAGES = 64  # pages a shard aims at: a one-edit rebuild re-indexes a few of these
+MAX_SHARDS = 16  # and no more than this many, so a first query stays a few dozen small requests
+SHARDS_FILE = "garden-shards.json"  # in the bundle: the folders of the shards after the first
+
+
+def shard_count(pages: int) -> int:
+    """How many shards `pages` indexed pages go into: a power of two near pages / SHARD_PAGES
+    (a garden crossing a boundary is re-indexed once). $GARDEN_SEARCH_SHARDS sets it."""
+    if (forced := os.environ.get("GARDEN_SEARCH_SHARDS", "").strip()).isdigit() and int(forced) > 0:
+        return int(forced)
+    return int(max(1, min(MAX_SHARDS, 2 ** round(math.log2(max(pages, 1) / SHARD_PAGES)))))
+
+
+def shard_of(uri: str, count: int) -> int:
+    """The shard of a page: by its path only, so a page keeps its shard as the garden grows."""
+    return int(digest(uri), 16) % count
+
+
+def indexed(uri: str, html: bytes) -> bool:
+    """Whether Pagefind indexes a page: the GLOB's `index.html` pages that have the article
+    (alias redirects do not). Counting the same pages from MkDocs' outputs and from the written
+    site gives both the same shards, and no shard of redirects only, which Pagefind refuses."""
+    return (uri == "index.html" or uri.endswith("/index.html")) and ROOT_SELECTOR.split(".")[-1].encode() in html
+
+
+@dataclass(frozen=True)
+class Shard:
+    number: int
+    folder: Path  # its index: a cached (sealed) folder, or one in the run's temporary folder
+
+
+class ShardedIndex:
+    """`pages` (path in the site to HTML) cut into shards; `build` gives each shard's index."""
+
+    def __init__(self, cache: Cache, pages: dict[str, bytes], generation: int, *, nice: bool = False) -> None:
+        kept = {uri: html for uri, html in sorted(pages.items()) if indexed(uri, html)}
+        self.count = shard_count(len(kept))
+        groups: list[dict[str, bytes]] = [{} for _ in range(self.count)]
+        for uri, html in kept.items():
+            groups[shard_of(uri, self.count)][uri] = html
+        self.generation, self.nice = generation, nice
+        self.temp = Path(tempfile.mkdtemp(prefix="garden-search-"))
+        # Each shard is found in the cache now, so that only the pages of the others stay in memory.
+        self.cached: dict[int, Path] = {}
+        self.todo: dict[int, tuple[dict[str, bytes], Path | None]] = {}
+        for number, group in enumerate(groups):
+            if not group:
+                continue
+            folder = cache.folder("search", self.key(number, group)) if cache.enabled else None
+            if folder is not None and sealed(folder):
+                self.cached[number] = folder
+            else:
+                self.todo[number] = (group, folder if cache.writable else None)
+
+    def build(self) -> list[Shard] | None:
+        """Every non-empty shard's index, from the cache or made now (two Pagefind runs at a
+        time); None, after a warning, if Pagefind failed or no page has an article."""
+        shards = dict(self.cached)
+        if self.todo:
+            start = time.perf_counter()
+            try:
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    made = dict(zip(self.todo, pool.map(lambda job: self._index(*job), self.todo.items())))
+            except SearchIndexError as error:
+                self._warn(error)
+                return None
+            shards.update((number, folder) for number, folder in made.items() if folder is not None)
+            pages = sum(len(group) for group, _ in self.todo.values())
+            log.info(
+                f"search: indexed {pages} page{'s' * (pages != 1)} with Pagefind in {time.perf_counter() - start:.2f} s"
+                + (f" ({len(self.todo)} of {self.count} shards: the others had no page changed)" if self.count > 1 else "")
+            )
+        elif shards:
+            log.info("search: no page changed, so the index is the last build's")
+        if not shards:
+            self._warn(NothingToIndex(
+                f"Pagefind found no page to index: no {GLOB} has an `{ROOT_SELECTOR}` element (did a theme override change Material's <article>?)"
+            ))
             return None
-    output = site_dir / BUNDLE if folder is None else folder.with_name(f".{folder.name}.{os.getpid()}.{generation}")
-    try:
-        report = write_search_index(site_dir, output, nice=background)
-    except SearchIndexError as error:
-        if generation == _generation:
+        return [Shard(number, shards[number]) for number in sorted(shards)]
+
+    def key(self, number: int, group: dict[str, bytes]) -> str:
+        """The digest of what Pagefind reads for a shard (its pages), its version and settings."""
+        return digest(code_version(), ROOT_SELECTOR, GLOB, EXCLUDE_SELECTORS, self.count, number, sorted(group.items()))
+
+    def _index(self, number: int, job: tuple[dict[str, bytes], Path | None]) -> Path | None:
+        """Index one shard's pages, copied into a folder of their own, into the cache's folder
+        (renamed into place once sealed: a killed build leaves no half index) or, without a
+        cache, into the run's temporary folder. None if Pagefind found nothing to index there."""
+        group, folder = job
+        site = self.temp / f"site-{number}"
+        for uri, html in group.items():
+            (site / uri).parent.mkdir(parents=True, exist_ok=True)
+            (site / uri).write_bytes(html)
+        output = self.temp / f"index-{number}"
+        try:
+            write_search_index(site, output, nice=self.nice)
+        except NothingToIndex:
+            return None  # pages whose articles hold no text: the other shards have the rest
+        finally:
+            shutil.rmtree(site, ignore_errors=True)
+        seal(output)
+        if folder is None or self.generation != _generation:
+            return output
+        if folder.exists() and not sealed(folder):
+            shutil.rmtree(folder, ignore_errors=True)  # a damaged entry that lost its seal: replaced
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            output.rename(folder)
+        except OSError:
+            if not sealed(folder):  # the cache failed; or another build stored the same index first
+                return output
+        return folder
+
+    def _warn(self, error: SearchIndexError) -> None:
+        if self.generation == _generation:
             log.log(warning_level(log), f"search: {error}")
-        return None
-    finally:
-        if folder is not None and output.exists() and not (output / "pagefind-entry.json").exists():
-            shutil.rmtree(output, ignore_errors=True)
-    if generation != _generation:
-        shutil.rmtree(output, ignore_errors=True)  # indexed a site that changed under it
-        return None
-    log.info(str(report))
-    if folder is None:
-        return output
-    seal(output)
-    if folder.exists() and not sealed(folder):
-        shutil.rmtree(folder, ignore_errors=True)  # a damaged entry that lost its seal: replaced
-    try:
-        output.rename(folder)  # whole or not at all: a killed build leaves no half index
-    except OSError:
-        shutil.rmtree(output, ignore_errors=True)  # another build stored the same index first
-    if background:
-        install(folder, site_dir / BUNDLE)
-    return folder
 
-
-def index_key(site_dir: Path, pages: str | None) -> str:
-    """The digest of what Pagefind reads (the pages it indexes), its version and settings."""
-    if pages is None:
-        found = sorted(site_dir.glob(GLOB))
-        pages = digest([(page.relative_to(site_dir).as_posix(), page.read_bytes()) for page in found])
-    return digest(code_version(), ROOT_SELECTOR, GLOB, EXCLUDE_SELECTORS, pages)
+    def close(self) -> None:
+        shutil.rmtree(self.temp, ignore_errors=True)
 
 
 SEAL = ".garden-files"  # in a cached index: each file's digest, checked whenever it is used
+MERGED_ONLY = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filter/")  # what a merged shard is read for
 
 
 def seal(folder: Path) -> None:
@@ -237,29 +338,34 @@ def sealed(folder: Path) -> bool:
     return (folder / SEAL).is_file()
 
 
-def install(folder: Path, bundle: Path) -> bool:
-    """Copy an index into the site. A cached (sealed) one is checked file by file as it is
-    copied; if any file differs from its seal, the cached index is deleted and False returned,
-    so that the caller indexes afresh. Copies, not hard links: the site is the author's to
-    post-process, and that must not reach back into the cache."""
+def install(shards: list[Shard], bundle: Path) -> bool:
+    """Copy the shards into the site: the first whole (Pagefind's scripts and wasm with its
+    index), the others' index files only into `shard-N/` beside it, listed in SHARDS_FILE for
+    the search box. Each file is checked against its shard's seal as it is copied; if one
+    differs, that shard is deleted from the cache and False returned, so that the caller
+    indexes it afresh. Copies, not hard links: the site is the author's to post-process, and
+    that must not reach back into the cache."""
     if bundle.exists():
         shutil.rmtree(bundle)
-    if not sealed(folder):
-        shutil.copytree(folder, bundle)
-        return True
-    try:
-        files = json.loads((folder / SEAL).read_text(encoding="utf-8"))
-        for name, expected in files.items():
-            data = (folder / name).read_bytes()
-            if digest(data) != expected:
-                raise ValueError(name)
-            (bundle / name).parent.mkdir(parents=True, exist_ok=True)
-            (bundle / name).write_bytes(data)
-    except (OSError, ValueError, AttributeError):
-        shutil.rmtree(bundle, ignore_errors=True)
-        shutil.rmtree(folder, ignore_errors=True)
-        log.info("search: the cached index was damaged; indexing afresh")
-        return False
+    for place, shard in enumerate(shards):
+        target = bundle if place == 0 else bundle / f"shard-{shard.number}"
+        try:
+            files = json.loads((shard.folder / SEAL).read_text(encoding="utf-8"))
+            for name, expected in files.items():
+                if place > 0 and not any(name.startswith(part) or name.endswith(part) for part in MERGED_ONLY):
+                    continue
+                data = (shard.folder / name).read_bytes()
+                if digest(data) != expected:
+                    raise ValueError(name)
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
+                (target / name).write_bytes(data)
+        except (OSError, ValueError, AttributeError):
+            shutil.rmtree(bundle, ignore_errors=True)
+            shutil.rmtree(shard.folder, ignore_errors=True)
+            log.info("search: a cached index shard was damaged; indexing it afresh")
+            return False
+    merged = [f"shard-{shard.number}/" for shard in shards[1:]]
+    (bundle / SHARDS_FILE).write_text(json.dumps(merged), encoding="utf-8")
     return True
 
 
@@ -296,7 +402,7 @@ def write_search_index(site_dir: Path, output: Path | None = None, *, nice: bool
     pages = sum(1 for _ in (bundle / "fragment").glob("*.pf_fragment"))
     if result.returncode != 0 or pages == 0 or not (bundle / "pagefind.js").exists():
         if "not able to build an index" in output or result.returncode == 0:
-            raise SearchIndexError(
+            raise NothingToIndex(
                 f"Pagefind found no page to index: none of {GLOB} in {site_dir} has an `{ROOT_SELECTOR}` "
                 "element (did a theme override change Material's <article>?)"
             )

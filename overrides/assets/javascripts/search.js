@@ -3,7 +3,7 @@
  * search: see hooks/garden/site/search.py for why.
  *
  * - Nothing is downloaded until a reader focuses the box (or opens it with f, s or /): then
- *   pagefind/pagefind.js is imported and warms up (its wasm, the index's entry and meta files),
+ *   pagefind/pagefind.js is imported and warms up (its wasm, each shard's entry and meta files),
  *   and each query fetches only the index chunks and result fragments it needs.
  * - The site root is resolved once, from `data-garden-search-base` (MkDocs' `base_url` for the
  *   page first loaded), so the index is found under a sub-path and from any page depth.
@@ -59,8 +59,15 @@
       engine = (async () => {
         if (location.protocol === "file:")
           throw new Error("search needs the site to be served over HTTP, not opened as a file")
-        const module = await import(bundle.href)
-        await module.options({ baseUrl: root.pathname, excerptLength: 24 })
+        // The index may be cut into shards (hooks/garden/site/search.py): the first is the
+        // bundle itself, the others are listed beside it and merged, loaded as a query needs them.
+        const [module, shards] = await Promise.all([
+          import(bundle.href),
+          fetch(new URL("pagefind/garden-shards.json", root)).then(response => (response.ok ? response.json() : [])).catch(() => []),
+        ])
+        const settings = { baseUrl: root.pathname, excerptLength: 24 }
+        await module.options(settings)
+        await Promise.all(shards.map(shard => module.mergeIndex(new URL(`pagefind/${shard}`, root).pathname, settings)))
         await module.init()
         return module
       })()
@@ -96,19 +103,20 @@
       show("", say("search.result.placeholder"), [])
       return
     }
-    let search, items
+    let search, listing, items
     try {
       const module = await pagefind()
       search = await module.debouncedSearch(query, {}, 150)
       if (search === null || mine !== generation) return // superseded by a newer query
-      items = await rendered(search.results.slice(0, PAGE))
+      listing = { results: search.results, shown: 0, busy: false, terms: terms(query), strong: false, dropped: 0 }
+      items = await next(listing)
     } catch (error) {
       if (mine === generation) show(query, `Search is not available: ${error.message}`, [])
       return
     }
     if (mine !== generation) return
-    current = { results: search.results, shown: items.length, busy: false }
-    const count = search.results.length
+    current = listing
+    const count = search.results.length - listing.dropped
     show(query, count === 0 ? say("search.result.none") : count === 1 ? say("search.result.one") : say("search.result.other", count), items)
     scrollwrap.scrollTop = 0
   }
@@ -120,10 +128,8 @@
     if (shown.busy || shown.shown >= shown.results.length) return
     shown.busy = true
     try {
-      const batch = shown.results.slice(shown.shown, shown.shown + PAGE)
-      const items = await rendered(batch)
+      const items = await next(shown)
       if (mine !== generation) return
-      shown.shown += batch.length
       list.append(...items)
     } catch (error) {
       console.error("search:", error)
@@ -132,9 +138,37 @@
     }
   }
 
-  async function rendered(results) {
-    const pages = await Promise.all(results.map(result => result.data()))
-    return pages.map(render)
+  /* The next PAGE results of a listing, rendered. A shard that lacks a query's word answers
+     with the longest prefix of it that it has instead (Pagefind's fallback for a word it cannot
+     find: "onerror" finds "on"), which one whole index does only when no page has the word. So
+     once some result matches a query word itself, results that match only a short prefix of
+     one are dropped, as one index would not have returned them. */
+  async function next(listing) {
+    const batch = listing.results.slice(listing.shown, listing.shown + PAGE)
+    listing.shown += batch.length
+    const pages = await Promise.all(batch.map(result => result.data()))
+    const strong = pages.map(page => matchesItself(page, listing.terms))
+    listing.strong ||= strong.includes(true)
+    const kept = listing.strong ? pages.filter((_, index) => strong[index]) : pages
+    listing.dropped += pages.length - kept.length
+    return kept.map(render)
+  }
+
+  const normal = word => word.toLocaleLowerCase().replace(/[^\p{L}\p{N}]/gu, "")
+  const terms = query => query.split(/\s+/).map(normal).filter(Boolean)
+
+  /* Whether a word of the page that Pagefind matched shares most of a query word's letters: all
+     but three, and at least three ("garden" for "gardening" does, "on" for "onerror" does not). */
+  function matchesItself(page, queryTerms) {
+    const words = (page.content || "").split(/[\r\n\s]+/g)
+    return (page.locations || []).some(location => {
+      const word = normal(words[location] || "")
+      return queryTerms.some(term => {
+        let shared = 0
+        while (shared < word.length && shared < term.length && word[shared] === term[shared]) shared++
+        return shared >= Math.min(term.length, Math.max(3, term.length - 3))
+      })
+    })
   }
 
   function render(page) {
