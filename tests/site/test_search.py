@@ -168,7 +168,7 @@ def test_with_materials_search_plugin_on_pagefind_is_not_run(tmp_path, caplog):
 
 def test_a_garden_is_cut_into_more_shards_as_it_grows_and_a_page_keeps_its_shard(monkeypatch):
     monkeypatch.delenv("GARDEN_SEARCH_SHARDS", raising=False)
-    assert [shard_count(n) for n in (0, 5, 40, 100, 300, 1000, 5000)] == [1, 1, 1, 2, 4, 16, 16]
+    assert [shard_count(n) for n in (0, 5, 100, 300, 400, 1000, 5000)] == [1, 1, 1, 1, 2, 4, 4]
     monkeypatch.setenv("GARDEN_SEARCH_SHARDS", "3")
     assert shard_count(5000) == 3
     assert shard_of("essays/a/index.html", 16) == shard_of("essays/a/index.html", 16)
@@ -185,7 +185,7 @@ def shard_of_page(site: Path, url: str) -> str:
 
 @pytest.fixture(scope="module")
 def sharded(tmp_path_factory):
-    """The same garden with its index cut into 4 shards, served at /sub/ like `served`."""
+    """The same garden with its index cut into 4 shards (and one for the pages that list posts), served at /sub/ like `served`."""
     root = tmp_path_factory.mktemp("sharded")
     www = root / "www"
     www.mkdir()
@@ -212,7 +212,9 @@ def test_each_page_is_in_one_shard_and_the_search_box_is_told_of_the_others(shar
     for shard in merged:  # a merged shard brings its index, not a second copy of the scripts
         assert (site / "pagefind" / shard / "pagefind-entry.json").is_file()
         assert not list((site / "pagefind" / shard).glob("*.js")) and not list((site / "pagefind" / shard).glob("wasm.*"))
-    assert re.search(r"search: indexed 5 pages with Pagefind in [\d.]+ s \(\d of 4 shards", sharded.build.output)
+    assert re.search(r"search: indexed 5 pages with Pagefind in [\d.]+ s \(\d of 5 shards", sharded.build.output)
+    # the pages that list posts (which change with almost every edit) have a shard of their own
+    assert homes["/"] == homes["/tags/craft/"] == "shard-4" and "shard-4" not in {homes[url] for url in ("/pruning/", "/water/", "/markup/")}
 
 
 def test_a_rebuild_after_one_edit_reindexes_only_that_pages_shard_and_equals_a_clean_build(sharded, tmp_path):
@@ -225,7 +227,7 @@ def test_a_rebuild_after_one_edit_reindexes_only_that_pages_shard_and_equals_a_c
     finally:
         source.write_text(original, encoding="utf-8")
     assert again.returncode == 0 and clean.returncode == 0, again.output + clean.output
-    assert re.search(r"search: indexed 1 page with Pagefind in [\d.]+ s \(1 of 4 shards", again.output), again.output
+    assert re.search(r"search: indexed 1 page with Pagefind in [\d.]+ s \(1 of 5 shards", again.output), again.output
     assert "moon" in indexed_pages(again.site)["/water/"]["content"]
     tree = lambda root: {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "pagefind").rglob("*")) if p.is_file()}
     assert tree(again.site) == tree(clean.site)

@@ -24,7 +24,6 @@ from .errors import GardenError, InvalidPost, display_path
 from .layout import SiteLayout
 from .lesswrong import parse_lesswrong_url
 from .post import Post
-from .readingtime import reading_minutes
 from .sequences import Sequence, build_sequences
 from .slugs import slugify
 
@@ -56,7 +55,6 @@ class Garden:
     _lesswrong: dict[tuple[str, str | None], Post] = field(default_factory=dict, repr=False)
     _anchors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _closest: dict[str, list[Post]] = field(default_factory=dict, repr=False)
-    _reading_minutes: dict[str, int] = field(default_factory=dict, repr=False)
     _converted: set[str] = field(default_factory=set, repr=False)  # bodies converted (see `converted_again`)
     _loaded_files: tuple | None = field(default=None, repr=False)  # the folder's Markdown files when loaded whole
 
@@ -251,9 +249,7 @@ class Garden:
         return names.most_common(1)[0][0] if names else slug
 
     def reading_minutes(self, post: Post) -> int:
-        if post.src_uri not in self._reading_minutes:
-            self._reading_minutes[post.src_uri] = reading_minutes(post.body)
-        return self._reading_minutes[post.src_uri]
+        return post.reading_minutes
 
     @cached_property
     def _backlinks(self) -> dict[str, dict[str, Backlink]]:

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -22,6 +23,7 @@ import yaml
 from .errors import GardenError, InvalidPost
 from .lookalikes import BIDI_CONTROLS, bidi_control, mixed_script_word
 from .nesting import too_deep
+from .readingtime import reading_minutes
 from .slugs import is_slug, slugify
 
 # Keys whose values are dates; each becomes a timezone-aware datetime (UTC when no zone is given).
@@ -176,6 +178,13 @@ class Post:
         if self.date_updated and (not self.date_published or self.date_updated.date() != self.date_published.date()):
             return self.date_updated
         return None
+
+    @cached_property
+    def reading_minutes(self) -> int:
+        """Minutes to read the body (garden.model.readingtime). Worked out once per source: the
+        build cache keeps it with the parsed post, since a listing of a thousand essays asks
+        for every one of them."""
+        return reading_minutes(self.body)
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key)

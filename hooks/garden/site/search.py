@@ -202,9 +202,10 @@ def new_build() -> None:
 # own `mergeIndex` (multisite search): the wasm and script load once, from the first shard, and
 # each further shard adds its entry and meta files and the chunks a query needs.
 
-SHARD_PAGES = 64  # pages a shard aims at: a one-edit rebuild re-indexes a few of these
-MAX_SHARDS = 16  # and no more than this many, so a first query stays a few dozen small requests
+SHARD_PAGES = 256  # pages a shard aims at: a one-edit rebuild re-indexes one or two of these
+MAX_SHARDS = 4  # and no more: a first query fetches an index chunk (about 28 kB) from each shard
 SHARDS_FILE = "garden-shards.json"  # in the bundle: the folders of the shards after the first
+LISTING = b'<ol class="garden-posts">'  # in a page that lists posts (overrides/partials/post-list.html)
 
 
 def shard_count(pages: int) -> int:
@@ -238,10 +239,14 @@ class ShardedIndex:
 
     def __init__(self, cache: Cache, pages: dict[str, bytes], generation: int, *, nice: bool = False) -> None:
         kept = {uri: html for uri, html in sorted(pages.items()) if indexed(uri, html)}
-        self.count = shard_count(len(kept))
-        groups: list[dict[str, bytes]] = [{} for _ in range(self.count)]
+        lists = {uri for uri, html in kept.items() if LISTING in html}
+        self.count = shard_count(len(kept) - len(lists))
+        # Pages that list other posts (home, tags) change with almost every edit: in a sharded
+        # index they have a small shard of their own, so an edit re-indexes it and one other.
+        groups: list[dict[str, bytes]] = [{} for _ in range(self.count + (self.count > 1))]
         for uri, html in kept.items():
-            groups[shard_of(uri, self.count)][uri] = html
+            groups[self.count if uri in lists and self.count > 1 else shard_of(uri, self.count)][uri] = html
+        self.sizes = [len(group) for group in groups]  # pages per shard, for the log
         self.generation, self.nice = generation, nice
         self.temp = Path(tempfile.mkdtemp(prefix="garden-search-"))
         # Each shard is found in the cache now, so that only the pages of the others stay in memory.
@@ -272,7 +277,7 @@ class ShardedIndex:
             pages = sum(len(group) for group, _ in self.todo.values())
             log.info(
                 f"search: indexed {pages} page{'s' * (pages != 1)} with Pagefind in {time.perf_counter() - start:.2f} s"
-                + (f" ({len(self.todo)} of {self.count} shards: the others had no page changed)" if self.count > 1 else "")
+                + (f" ({len(self.todo)} of {len(self.sizes)} shards: the others had no page changed)" if len(self.sizes) > 1 else "")
             )
         elif shards:
             log.info("search: no page changed, so the index is the last build's")

@@ -36,6 +36,7 @@ def post_reader(cache: Cache, sources: dict[str, str]) -> Callable[[Path, Path],
         if found is None:
             try:
                 found = Post.from_bytes(raw, path, content_dir)
+                found.reading_minutes  # noqa: B018 - worked out now, to be kept with the post
             except InvalidPost as invalid:
                 found = invalid.errors
             cache.put("post", key, found)
