@@ -5,9 +5,9 @@ Why not Material's built-in search: it writes every page's text into one
 first page it opens (Material fetches the index on page load, before anyone types). For the
 generated essays of bench/ that is 11.6 MB (2.7 MB gzipped) at 1,000 posts and 58 MB (13.6 MB
 gzipped) at 5,000. Pagefind splits its index into chunks and loads nothing until the search box
-is used, then only the chunks a query needs: a first one-word search transfers 214 kB at 1,000
-posts and 315 kB at 5,000, of which about 100 kB is Pagefind's script and wasm
-(bench/search_bytes.py measures both in Chromium).
+is used, then only the chunks a query needs: a first one-word search transfers 294 kB at 1,000
+posts and 414 kB at 5,000 from the garden's 4 shards (211 and 315 kB from one whole index), of
+which about 100 kB is Pagefind's script and wasm (bench/scale.py measures it in Chromium).
 
 What is indexed, with Pagefind's own settings rather than markup in our templates:
 
@@ -27,10 +27,10 @@ Pagefind cannot update an index in place, so a large garden's index is cut into 
 "Shards" below) and a rebuild re-indexes only the shards whose pages changed.
 Indexing runs the `pagefind` binary shipped in the `pagefind_bin` wheel (PyPI `pagefind[bin]`):
 a subprocess needs no event loop, and the Python API's service polls its pipe every 0.1 s per
-request. Pagefind costs about 5 CPU-seconds per 1,000 essays: 0.06 s for the sample garden, so
-`mkdocs serve` runs it on every rebuild, and 13-18% of a build of 1,000 or 5,000 generated essays,
-about what Material's search plugin cost before it (a build of 5,000 took 175 s with that plugin
-and 176 s with Pagefind instead). Any failure (no binary, a crash, a timeout) is a warning, so
+request. Pagefind takes 2 to 3 s per 1,000 essays on 2 cores (14 s for 5,000) and 0.06 s for
+the sample garden, so `mkdocs serve` runs it on every rebuild: 9-16% of a cold build of 1,000 or
+5,000 generated essays, about what Material's search plugin cost before it. Any failure (no
+binary, a crash, a timeout) is a warning, so
 `mkdocs build --strict` fails on it while `mkdocs serve` keeps going.
 """
 
