@@ -53,7 +53,7 @@ from .site.report import new_build as new_report
 from .speed import mkdocs16
 from .speed.cache import Cache, digest
 from .speed.dirty import DirtySite
-from .speed.memo import link_finder, post_linter, post_reader
+from .speed.memo import anchor_finder, link_finder, post_linter, post_reader
 from .speed.output import OutputMemo
 from .speed.parallel import cpu_count
 from .speed.render import RenderMemo
@@ -157,6 +157,7 @@ def read_posts(files: Files) -> Garden:
     b.garden.drafts_visible = session.serving
     b.garden.markdown_settings = (b.config.markdown_extensions, b.config.mdx_configs)
     b.garden.outgoing_links = link_finder(session.cache, b.links)
+    b.garden.find_anchors = anchor_finder(session.cache)
     markdown_context.publish(b.garden)  # the extensions use this index rather than load one
     return b.garden
 

@@ -182,6 +182,21 @@ def test_compiled_templates_are_checked_before_jinja_runs_them(tmp_path):
     assert entry.read_bytes() == data  # compiled again, and stored again whole
 
 
+def test_a_posts_heading_ids_are_found_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    """Every cached page linking to a section asks for the target's anchors on each build."""
+    from garden.model.anchors import anchors_of
+    from garden.model.post import Post
+    from garden.speed import memo
+
+    (tmp_path / "a.md").write_text("---\ntitle: A\n---\n\n## Deep soil\n\nText {#kept}\n", encoding="utf-8")
+    post = Post.load(tmp_path / "a.md", tmp_path)
+    expected = anchors_of(post)
+    assert expected >= {"deep-soil", "kept"}
+    assert memo.anchor_finder(Cache(tmp_path / "cache"))(post) == expected
+    monkeypatch.setattr(memo, "anchors_of", lambda post: pytest.fail("anchors were found again"))
+    assert memo.anchor_finder(Cache(tmp_path / "cache"))(post) == expected  # a new build's cache object
+
+
 def test_entries_live_under_the_format_version(tmp_path):
     """Bumping FORMAT starts afresh: old entries are in another folder, never misread."""
     Cache(tmp_path).put("render", digest("page"), "value")

@@ -209,3 +209,30 @@ def test_shared_answers_give_the_same_verdicts(tmp_path, garden):
         assert answers, scenario  # the questions were answered into the shared dict
         # A second pass, answered from the dict alone, agrees as well.
         assert [trace.holds(current, answers) for trace in traces] == alone, scenario
+
+
+# --------------------------------------------------------------------------------------------
+# Questions checked by their inputs
+
+
+def test_did_you_mean_hints_hold_without_being_worked_out_again_until_a_post_changes(tmp_path, garden, monkeypatch):
+    """`closest` (fuzzy matching over every name, for each broken link) is checked by a digest
+    of every post's address and frontmatter, not by matching again."""
+    tracing = TracingGarden(garden)
+    assert tracing.closest("targte") == [garden.find("target")]
+    again = Garden.load(tmp_path)
+    monkeypatch.setattr(Garden, "closest", lambda *args: pytest.fail("closest was worked out again"))
+    assert tracing.trace.holds(again)
+    assert tracing.trace.holds(garden_of(tmp_path, {"target.md": TARGET.replace("Intro.", "A new intro.")}))
+    assert not tracing.trace.holds(garden_of(tmp_path, {"targets.md": post("Targets", permalink="targets")}))
+
+
+def test_a_missing_file_holds_until_the_content_folder_gains_a_file(tmp_path, garden, monkeypatch):
+    tracing = TracingGarden(garden)
+    assert tracing.missing_file("pictures/tree.png") == ()
+    monkeypatch.setattr(Garden, "missing_file", lambda *args: pytest.fail("missing_file was worked out again"))
+    assert tracing.trace.holds(Garden.load(tmp_path))
+    (tmp_path / "pictures").mkdir()
+    assert not tracing.trace.holds(Garden.load(tmp_path))  # a new folder: its listing is the hint
+    (tmp_path / "pictures" / "tree.png").write_bytes(b"\x89PNG")
+    assert not tracing.trace.holds(Garden.load(tmp_path))

@@ -46,6 +46,9 @@ class Garden:
     # How one post's links are found for the backlinks: by default from its source, each time;
     # the build hands in a memo (garden.speed.memo.link_finder) that keeps them in its cache.
     outgoing_links: Outgoing | None = field(default=None, repr=False)
+    # How a post's anchors are found: from its source each time by default; the build hands in a
+    # memo (garden.speed.memo.anchor_finder) that keeps them in its cache.
+    find_anchors: Callable[[Post], frozenset[str]] = field(default=anchors_of, repr=False)
     rejected: set[Path] = field(default_factory=set)  # files that cannot be built
     _by_slug: dict[str, Post] = field(default_factory=dict, repr=False)  # lowercased permalinks
     _redirects: dict[str, Post] = field(default_factory=dict, repr=False)  # lowercased alias -> post
@@ -55,6 +58,7 @@ class Garden:
     _lesswrong: dict[tuple[str, str | None], Post] = field(default_factory=dict, repr=False)
     _anchors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _closest: dict[str, list[Post]] = field(default_factory=dict, repr=False)
+    _inputs: dict[str, str] = field(default_factory=dict, repr=False)  # garden.speed.trace's digests of this build's garden
     _converted: set[str] = field(default_factory=set, repr=False)  # bodies converted (see `converted_again`)
     _loaded_files: tuple | None = field(default=None, repr=False)  # the folder's Markdown files when loaded whole
 
@@ -216,7 +220,7 @@ class Garden:
     def anchors(self, post: Post) -> frozenset[str]:
         """The ids a link may point at on the post's page (headings and explicit ids)."""
         if post.src_uri not in self._anchors:
-            self._anchors[post.src_uri] = anchors_of(post)
+            self._anchors[post.src_uri] = self.find_anchors(post)
         return self._anchors[post.src_uri]
 
     @cached_property

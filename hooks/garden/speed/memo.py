@@ -1,4 +1,4 @@
-"""The post model, the linter and the backlinks, through the build cache: a file that has not
+"""The post model, the linter, the backlinks and heading ids, through the build cache: a file that has not
 changed is not parsed again, and a post whose source and links have not changed is not linted
 again, nor its links to other posts looked for again.
 
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .cache import Cache, code_version, digest
 from ..model.errors import GardenError, InvalidPost
+from ..model.anchors import anchors_of
 from ..model.backlinks import Outgoing, outgoing_links
 from ..model.index import Garden
 from ..check.lint import PostLinter, lint_post
@@ -81,6 +82,21 @@ def link_finder(cache: Cache, found: dict[str, list[tuple[str, str]]] | None = N
         return cached[0]
 
     return outgoing
+
+
+def anchor_finder(cache: Cache) -> Callable[[Post], frozenset[str]]:
+    """`anchors_of` through `cache`: a post's heading ids follow from its text alone, and every
+    cached page that links to one of its sections asks for them again on each build."""
+
+    def anchors(post: Post) -> frozenset[str]:
+        key = digest(code_version(), post.body)
+        found = cache.get("anchors", key)
+        if found is None:
+            found = anchors_of(post)
+            cache.put("anchors", key, found)
+        return found
+
+    return anchors
 
 
 class _ResolvingGarden(TracingGarden):
