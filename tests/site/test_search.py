@@ -175,6 +175,26 @@ def test_a_garden_is_cut_into_more_shards_as_it_grows_and_a_page_keeps_its_shard
     assert len({shard_of(f"post-{n}/index.html", 16) for n in range(200)}) == 16  # every shard is used
 
 
+def test_a_shard_indexed_for_a_build_that_another_has_overtaken_is_still_kept(tmp_path):
+    """Under `mkdocs serve` a save can start a build while the last one's index is being made:
+    that index is still right for its pages, so the next build must find it in the cache."""
+    from garden.site import search
+
+    html = b'<html lang="en"><body><article class="md-content__inner"><h1>A</h1><p>Moss on stones.</p></article></body></html>'
+    pages = {"a/index.html": html}
+    index = search.ShardedIndex(Cache(tmp_path / "cache"), pages, search._generation)
+    search.new_build()  # another build began while this one indexed
+    try:
+        assert index.build() is not None
+    finally:
+        index.close()
+    again = search.ShardedIndex(Cache(tmp_path / "cache"), pages, search._generation)
+    try:
+        assert again.cached and not again.todo
+    finally:
+        again.close()
+
+
 def shard_of_page(site: Path, url: str) -> str:
     """The shard folder (relative to pagefind/) whose fragments hold the page at `url`."""
     for fragment in (site / "pagefind").rglob("*.pf_fragment"):

@@ -310,7 +310,9 @@ class ShardedIndex:
         finally:
             shutil.rmtree(site, ignore_errors=True)
         seal(output)
-        if folder is None or self.generation != _generation:
+        # Kept even when a newer build has begun (under `mkdocs serve`): the shard is filed under
+        # the digest of the very pages it indexed, so whichever build has those pages can use it.
+        if folder is None:
             return output
         if folder.exists() and not sealed(folder):
             shutil.rmtree(folder, ignore_errors=True)  # a damaged entry that lost its seal: replaced
