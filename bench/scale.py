@@ -505,7 +505,7 @@ def first_search(side: Side, site: Path, args: argparse.Namespace) -> FirstSearc
     )
 
 
-def index_seconds(site: Path, work: Path) -> float:
+def index_seconds(site: Path) -> float:
     """Pagefind over the built site's pages, shard by shard, exactly as a garden build without
     a cache runs it."""
     from garden.site.search import GLOB, ShardedIndex
@@ -627,7 +627,7 @@ def measure(count: int, args: argparse.Namespace) -> SizeResult:
         say(f"N={count}: {side.name}: one edit {run.seconds:.2f} s" + ("" if figures.edit_shown else " (STALE: the edit is not in the page)"))
 
     say(f"N={count}: garden: timing Pagefind over a copy of the cold site ...")
-    result.figures["garden"].index_seconds = index_seconds(sites["garden"], work)
+    result.figures["garden"].index_seconds = index_seconds(sites["garden"])
 
     if not args.skip_search_bytes:
         for side in sides:

@@ -82,6 +82,11 @@ class SearchIndexError(Exception):
 class NothingToIndex(SearchIndexError):
     """Pagefind ran, and found no page with an article to index."""
 
+    def __init__(self, pages: str) -> None:  # `pages`: which pages had none, e.g. "no **/index.html"
+        super().__init__(
+            f"Pagefind found no page to index: {pages} has an `{ROOT_SELECTOR}` element (did a theme override change Material's <article>?)"
+        )
+
 
 @dataclass(frozen=True)
 class SearchIndexReport:
@@ -205,6 +210,7 @@ SHARD_PAGES = 256  # pages a shard aims at: a one-edit rebuild re-indexes one or
 MAX_SHARDS = 4  # and no more: a first query fetches an index chunk (about 28 kB) from each shard
 SHARDS_FILE = "garden-shards.json"  # in the bundle: the folders of the shards after the first
 LISTING = b'<ol class="garden-posts">'  # in a page that lists posts (overrides/partials/post-list.html)
+ARTICLE = ROOT_SELECTOR.rpartition(".")[2].encode()  # the class of the article Pagefind indexes
 
 
 def shard_count(pages: int) -> int:
@@ -224,7 +230,7 @@ def indexed(uri: str, html: bytes) -> bool:
     """Whether Pagefind indexes a page: the GLOB's `index.html` pages that have the article
     (alias redirects do not). Counting the same pages from MkDocs' outputs and from the written
     site gives both the same shards, and no shard of redirects only, which Pagefind refuses."""
-    return (uri == "index.html" or uri.endswith("/index.html")) and ROOT_SELECTOR.split(".")[-1].encode() in html
+    return (uri == "index.html" or uri.endswith("/index.html")) and ARTICLE in html
 
 
 @dataclass(frozen=True)
@@ -282,9 +288,7 @@ class ShardedIndex:
         elif shards:
             log.info("search: no page changed, so the index is the last build's")
         if not shards:
-            self._warn(NothingToIndex(
-                f"Pagefind found no page to index: no {GLOB} has an `{ROOT_SELECTOR}` element (did a theme override change Material's <article>?)"
-            ))
+            self._warn(NothingToIndex(f"no {GLOB}"))
             return None
         return [Shard(number, shards[number]) for number in sorted(shards)]
 
@@ -410,10 +414,7 @@ def write_search_index(site_dir: Path, output: Path | None = None, *, nice: bool
     pages = sum(1 for _ in (bundle / "fragment").glob("*.pf_fragment"))
     if result.returncode != 0 or pages == 0 or not (bundle / "pagefind.js").exists():
         if "not able to build an index" in output or result.returncode == 0:
-            raise NothingToIndex(
-                f"Pagefind found no page to index: none of {GLOB} in {site_dir} has an `{ROOT_SELECTOR}` "
-                "element (did a theme override change Material's <article>?)"
-            )
+            raise NothingToIndex(f"none of {GLOB} in {site_dir}")
         detail = " ".join(dict.fromkeys(output.splitlines()))  # Pagefind may repeat its error line
         raise SearchIndexError(f"Pagefind failed (exit status {result.returncode}): {detail or 'no output'}")
     for line in output.splitlines():

@@ -13,6 +13,7 @@ essay does not touch the pages that link to it, while retitling it does.
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,32 +64,27 @@ def fingerprint(value: Any) -> Any:
     return value
 
 
-# Questions whose answer follows from their arguments and from one part of the garden that a
-# build digests once. A trace notes that input rather than the answer, so checking a cached
-# result costs a digest, not the work: fuzzy "did you mean" matching over every name and file,
-# for each broken link, was 27 s of a 45 s no-change build (under cProfile) of the real corpus
-# repeated to 1,000 posts, most of whose links lead outside it.
-def _inputs(garden: Garden, name: str, args: tuple) -> Any:
-    if name == "closest":  # every post's names and titles: their addresses and frontmatter
-        return ("posts", _garden_digest(garden, "posts", lambda: (garden.drafts_visible, sorted(map(post_fingerprint, garden.posts)))), args)
-    if name == "missing_file":  # every file of the content folder
-        return ("files", _garden_digest(garden, "files", lambda: sorted(_all_files(garden.content_dir))), args)
-    raise ValueError(name)
+# Questions whose answer follows from their arguments (already in the question) and from one
+# part of the garden that a build digests once. A trace notes that part's digest rather than the
+# answer, so checking a cached result costs a lookup, not the work: fuzzy "did you mean" matching
+# over every name and file, for each broken link, was 27 s of a 45 s no-change build (under
+# cProfile) of the real corpus repeated to 1,000 posts, most of whose links lead outside it.
+BY_INPUT: dict[str, Callable[[Garden], Any]] = {
+    # every post's names and titles: their addresses and frontmatter
+    "closest": lambda garden: (garden.drafts_visible, sorted(map(post_fingerprint, garden.posts))),
+    # every file and folder of the content folder
+    "missing_file": lambda garden: sorted(
+        os.path.relpath(os.path.join(root, name), garden.content_dir)
+        for root, folders, files in os.walk(garden.content_dir)
+        for name in folders + files
+    ),
+}
 
 
-BY_INPUT = frozenset({"closest", "missing_file"})
-
-
-def _garden_digest(garden: Garden, part: str, parts: Callable[[], Any]) -> str:
-    if part not in garden._inputs:
-        garden._inputs[part] = digest(parts())
-    return garden._inputs[part]
-
-
-def _all_files(folder: Any) -> list[str]:
-    import os
-
-    return [os.path.join(root, name) for root, dirs, names in os.walk(folder) for name in dirs + names]
+def _input(garden: Garden, name: str) -> tuple[str, str]:
+    if name not in garden._inputs:
+        garden._inputs[name] = digest(BY_INPUT[name](garden))
+    return ("input", garden._inputs[name])
 
 
 def _argument(value: Any) -> Any:
@@ -120,7 +116,7 @@ class Trace:
                         return False  # the post asked about is gone
                 values.append(argument)
             if name in BY_INPUT:
-                answer = _inputs(garden, name, (*values, *kwargs))
+                answer = _input(garden, name)
             else:
                 attribute = getattr(garden, name)
                 answer = fingerprint(attribute(*values, **dict(kwargs)) if name in METHODS else attribute)
@@ -145,10 +141,7 @@ class TracingGarden:
             def traced(*args: Any, **kwargs: Any) -> Any:
                 answer = method(*args, **kwargs)
                 key = (name, tuple(map(_argument, args)), tuple(sorted(kwargs.items())))
-                if name in BY_INPUT:
-                    self.trace.reads[key] = _inputs(self._garden, name, (*args, *sorted(kwargs.items())))
-                else:
-                    self.trace.reads[key] = fingerprint(answer)
+                self.trace.reads[key] = _input(self._garden, name) if name in BY_INPUT else fingerprint(answer)
                 return answer
 
             return traced
