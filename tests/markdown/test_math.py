@@ -1,5 +1,5 @@
 """Math: garden.markdown.math and pymdownx.arithmatex as mkdocs.yml configures them. Display math
-wherever a `$$` line stands, the TeX passed to KaTeX untouched; `\\[` and `\\(` in prose are text."""
+wherever a `$$` line stands, the TeX passed to the browser's typesetter untouched; `\\[` and `\\(` in prose are text."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 
 def display(html) -> list[str]:
-    """The TeX of each display-math block, as KaTeX's auto-render will read it."""
+    """The TeX of each display-math block, as Temml's renderMathInElement will read it."""
     return [node.text() for node in html.css("div.arithmatex")]
 
 

@@ -185,30 +185,56 @@ def test_pages_load_without_errors(open_tab):
         if path != "/":
             tab.page.goto(path)
             tab.page.evaluate("document.fonts.ready.then(() => true)")
-        if path == "/math-and-code/":  # KaTeX is fetched by pages with math, and typesets all of it
-            expect(tab.page.locator(".arithmatex .katex").first).to_be_attached()
-            expect(tab.page.locator(".arithmatex:not(:has(.katex))")).to_have_count(0)  # a batch at a time
-        if tab.page.locator(".katex-error").count():
-            tab.errors.append("KaTeX could not typeset some math")
+        if path == "/math-and-code/":  # Temml is fetched by pages with math, and typesets all of it
+            expect(tab.page.locator(".arithmatex math").first).to_be_attached()
+            expect(tab.page.locator(".arithmatex:not(:has(math))")).to_have_count(0)  # a batch at a time
+        if tab.page.locator(".temml-error").count():
+            tab.errors.append("Temml could not typeset some math")
         if tab.errors:
             problems[path] = list(tab.errors)
             tab.errors.clear()
     assert problems == {}
 
 
-def test_every_equation_is_typeset_by_katex_display_math_as_display(open_tab):
-    """Math touching the text around it, in the sample essay, is typeset like any other."""
-    page = open_tab("/math-and-code/").page
+def test_every_equation_is_typeset_display_math_as_display(open_tab):
+    """Math touching the text around it, in the sample essay, is typeset like any other; math in a
+    footnote is typeset in its sidenote too (the sidenote is a copy made as the page arrives)."""
+    page = open_tab("/math-and-code/", width=1440).page
+    expect(page.locator("article .garden-sidenote .arithmatex math").first).to_be_attached()
+    expect(page.locator("article .arithmatex:not(:has(math))")).to_have_count(0)
     found = page.evaluate(
-        """() => [...document.querySelectorAll("article .arithmatex")].map(e => ({
-            display: e.tagName === "DIV",
-            typeset: !!e.querySelector(".katex"),
-            shownAsDisplay: !!e.querySelector(".katex-display"),
-            leftover: e.textContent.includes("$$") || /\\\\[\\[(]/.test(e.querySelector(".katex-html")?.textContent ?? ""),
-        }))"""
+        r"""() => [...document.querySelectorAll("article .arithmatex")].map(e => {
+            const math = e.querySelector("math");
+            return {
+              display: e.tagName === "DIV",
+              inSidenote: !!e.closest(".garden-sidenote"),
+              shownAsDisplay: math?.getAttribute("display") === "block",
+              // MathML, drawn with some width where it is shown (the notes at the foot are hidden
+              // on a wide screen, their sidenotes shown)
+              laidOut: math instanceof MathMLElement && (!e.checkVisibility() || math.getBoundingClientRect().width > 0),
+              leftover: /\$\$|\\[\[(]/.test(e.textContent),
+            };
+        })"""
     )
     assert len([m for m in found if m["display"]]) >= 3
-    assert all(m["typeset"] and m["shownAsDisplay"] == m["display"] and not m["leftover"] for m in found), found
+    assert [m for m in found if m["inSidenote"]], "no math in a sidenote"
+    assert [m for m in found if not (m["laidOut"] and m["shownAsDisplay"] == m["display"] and not m["leftover"])] == []
+
+
+def test_math_is_typeset_after_instant_navigation_from_a_page_without_math(open_tab):
+    """Material's instant navigation swaps the article but not the head: the page left had no
+    Temml, so math.js must bring its stylesheet and script itself."""
+    page = open_tab("/", width=1440, height=900, wait="networkidle").page
+    assert page.locator('link[rel="stylesheet"][href$="temml.css"]').count() == 0
+    page.evaluate("window.gardenNotReloaded = true")
+    page.locator("a.garden-post-title", has_text="Math, code and tables").click()
+    page.wait_for_url("**/math-and-code/")
+    expect(page.locator("article .arithmatex math").first).to_be_attached()
+    expect(page.locator("article .arithmatex:not(:has(math))")).to_have_count(0)
+    assert page.evaluate("window.gardenNotReloaded === true"), "the link reloaded the page"
+    assert page.locator('link[rel="stylesheet"][href$="temml.css"]').count() == 1
+    # Temml's stylesheet applies: its rule that lets inline math wrap in Chromium is in force.
+    assert page.evaluate("getComputedStyle(document.querySelector('article span.arithmatex math')).display") == "inline-flex"
 
 
 def test_collapsed_callout_opens_on_click(open_tab):
@@ -353,7 +379,7 @@ def test_nothing_is_wider_than_the_column_on_a_phone(open_tab):
         if path != "/":
             tab.page.goto(path)
         tab.page.evaluate("document.fonts.ready.then(() => true)")
-        tab.page.wait_for_timeout(200)  # KaTeX, loaded on demand
+        tab.page.wait_for_timeout(200)  # Temml, loaded on demand
         found = tab.page.evaluate(
             """() => {
               const article = document.querySelector("article.md-content__inner");
@@ -423,7 +449,7 @@ def test_no_horizontal_scroll_on_a_phone(open_tab):
     for path in ["/", "/math-and-code/", "/callouts/"]:
         if path != "/":
             tab.page.goto(path)
-        tab.page.evaluate("document.fonts.ready.then(() => true)")  # KaTeX's fonts set the math's width
+        tab.page.evaluate("document.fonts.ready.then(() => true)")  # the system's math font sets the math's width
         widths = tab.page.evaluate("({scroll: document.documentElement.scrollWidth, window: window.innerWidth})")
         if widths["scroll"] > widths["window"]:
             overflowing[path] = widths

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import REPO
 
 import pytest
@@ -31,21 +33,27 @@ def test_the_draft_is_not_built(sample_site):
     assert not (sample_site.site / "unfinished-thought").exists()
 
 
-def test_math_is_typeset_by_katex_served_from_the_site(sample_site):
+def test_math_is_typeset_by_temml_served_from_the_site(sample_site):
     page = sample_site.page("math-and-code")
     assert page.css(".arithmatex"), "no math found on the math post"
     scripts = [s.attributes.get("src", "") for s in page.css("script[src]")]
-    # katex-render.js fetches KaTeX's scripts from the site, on pages with math only
-    assert any(src.endswith("assets/javascripts/garden-bundle.js") for src in scripts)  # with katex-render.js
+    # math.js (in the garden's bundle) fetches Temml's script from the site, on pages with math only
+    assert any(src.endswith("assets/javascripts/garden-bundle.js") for src in scripts)
     assert not [src for src in scripts if src.startswith(("http:", "https:", "//"))]
     styles = [link.attributes["href"] for link in page.css('link[rel="stylesheet"]')]
-    assert "../assets/katex/katex.min.css" in styles
+    assert "../assets/temml/temml.css" not in styles  # applied by math.js, so it never holds up the first paint
+    preloads = {link.attributes["href"]: link.attributes.get("as") for link in page.css('link[rel="preload"]')}
+    assert preloads == {"../assets/temml/temml.min.js": "script", "../assets/temml/temml.css": "style"}
     assert not [href for href in styles if href.startswith(("http:", "https:", "//"))]
-    for name in ("katex.min.js", "auto-render.min.js", "fonts/KaTeX_Main-Regular.woff2"):
-        assert (sample_site.site / "assets/katex" / name).exists()
-    # A page without math does not link KaTeX's stylesheet.
-    plain = [link.attributes["href"] for link in sample_site.page("footnotes").css('link[rel="stylesheet"]')]
-    assert not [href for href in plain if "katex" in href]
+    for name in ("temml.min.js", "temml.css", "Temml.woff2", "LICENSE"):
+        assert (sample_site.site / "assets/temml" / name).exists()
+    # Every font the stylesheet names is served too (the only one is Temml's script capitals).
+    css = (sample_site.site / "assets/temml/temml.css").read_text(encoding="utf-8")
+    for font in re.findall(r"src:\s*url\(['\"]?([^'\")]+)", css):
+        assert (sample_site.site / "assets/temml" / font).exists(), font
+    # A page without math does not fetch Temml.
+    plain = [link.attributes["href"] for link in sample_site.page("footnotes").css("link[href]")]
+    assert not [href for href in plain if "temml" in href]
 
 
 def test_the_repository_image_is_published(sample_site):
