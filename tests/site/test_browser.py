@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -414,6 +415,33 @@ def test_search_finds_a_post_by_a_phrase_from_its_body(open_tab):
     titles = search(page, FOOTNOTES_PHRASE)
     assert titles, "the search listed nothing"
     assert titles[0] == FOOTNOTES_TITLE, titles
+
+
+def test_search_results_arrive_as_the_list_is_scrolled(open_tab):
+    """Each result shown costs its page's fragment file: a search fetches those that fill the
+    panel, and the rest as the reader scrolls to the end of the list."""
+    tab = open_tab("/", wait="networkidle")
+    page = tab.page
+    fragments = set()  # Pagefind fetches them from its worker: the context sees those requests
+    page.context.on("request", lambda request: fragments.add(request.url) if "/pagefind/fragment/" in request.url else None)
+    search(page, "garden")
+    total = int(re.match(r"\d+", page.locator(".md-search-result__meta").inner_text()).group())
+    items = page.locator(".md-search-result__item")
+    assert total > 10, "the query should match most of the sample garden"
+    page.wait_for_timeout(500)  # would more be fetched unasked?
+    shown = items.count()
+    assert shown < total
+    assert len(fragments) == shown, (len(fragments), shown)
+    panel = page.locator(".md-search__scrollwrap").bounding_box()
+    assert items.last.bounding_box()["y"] + items.last.bounding_box()["height"] > panel["y"] + panel["height"], "the panel is not full"
+    for _ in range(total):
+        if items.count() == total:
+            break
+        page.locator(".md-search__scrollwrap").evaluate("wrap => wrap.scrollTop = wrap.scrollHeight")
+        page.wait_for_timeout(200)
+    assert items.count() == total
+    assert len(fragments) == total
+    assert page.locator(".md-search-result__meta").inner_text() == f"{total} matching documents"
 
 
 def test_dark_mode_toggle_persists_across_navigation(open_tab):

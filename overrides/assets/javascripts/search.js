@@ -28,7 +28,7 @@
 
   const root = new URL(`${box.dataset.gardenSearchBase || "."}/`, location.href)
   const bundle = new URL("pagefind/pagefind.js", root)
-  const PAGE = 10 // results rendered at a time; more as the list is scrolled
+  const PAGE = 5 // results rendered at a time (each fetches a fragment); more as the list nears its end
   const SECTIONS = 2 // matching sections shown under a result
 
   /* Material's own wording, in the site's language. */
@@ -106,8 +106,14 @@
     let search, listing, items
     try {
       const module = await pagefind()
-      search = await module.debouncedSearch(query, {}, 150)
-      if (search === null || mine !== generation) return // superseded by a newer query
+      // Wait for a pause in the typing, then ask once. Pagefind's own debouncedSearch() fetches
+      // the index chunks of every prefix typed on the way ("l", "la", …) to have them ready,
+      // which with one index per shard costs one chunk per shard per prefix: about 100 kB of a
+      // first search at 5,000 essays.
+      await new Promise(resolve => setTimeout(resolve, 150))
+      if (mine !== generation) return // superseded by a newer query
+      search = await module.search(query)
+      if (mine !== generation) return
       listing = { results: search.results, shown: 0, busy: false, terms: terms(query), strong: false, dropped: 0 }
       items = await next(listing)
     } catch (error) {
@@ -116,9 +122,22 @@
     }
     if (mine !== generation) return
     current = listing
-    const count = search.results.length - listing.dropped
-    show(query, count === 0 ? say("search.result.none") : count === 1 ? say("search.result.one") : say("search.result.other", count), items)
+    show(query, tally(listing), items)
     scrollwrap.scrollTop = 0
+    if (nearEnd()) more()
+  }
+
+  /* "12 matching documents": Pagefind's count less the results next() has dropped so far. */
+  function tally(listing) {
+    const count = listing.results.length - listing.dropped
+    return count === 0 ? say("search.result.none") : count === 1 ? say("search.result.one") : say("search.result.other", count)
+  }
+
+  /* Whether the list ends within 200 px of the panel's bottom: then the next results are fetched,
+     so a panel shows as many results as it has room for (about three on most screens) and only
+     those cost their fragments. A hidden panel (no height) never asks for more. */
+  function nearEnd() {
+    return scrollwrap.clientHeight > 0 && scrollwrap.scrollTop + scrollwrap.clientHeight >= scrollwrap.scrollHeight - 200
   }
 
   /* The next results, as the list is scrolled: each costs one small fragment file. */
@@ -131,11 +150,14 @@
       const items = await next(shown)
       if (mine !== generation) return
       list.append(...items)
+      meta.textContent = tally(shown) // a later batch may drop results too
     } catch (error) {
       console.error("search:", error)
+      return
     } finally {
       shown.busy = false
     }
+    if (mine === generation && nearEnd()) more()
   }
 
   /* The next PAGE results of a listing, rendered. A shard that lacks a query's word answers
@@ -161,7 +183,9 @@
      but three, and at least three ("garden" for "gardening" does, "on" for "onerror" does not). */
   function matchesItself(page, queryTerms) {
     const words = (page.content || "").split(/[\r\n\s]+/g)
-    return (page.locations || []).some(location => {
+    // A page matched outside its text (in its metadata) has no locations: nothing says it is weak.
+    if (!page.locations?.length) return true
+    return page.locations.some(location => {
       const word = normal(words[location] || "")
       return queryTerms.some(term => {
         let shared = 0
@@ -245,7 +269,7 @@
     })
   })
   scrollwrap.addEventListener("scroll", () => {
-    if (scrollwrap.scrollTop + scrollwrap.clientHeight >= scrollwrap.scrollHeight - 200) more()
+    if (nearEnd()) more()
   })
   box.addEventListener("click", event => {
     if (event.target instanceof Element && event.target.closest("a")) close()
