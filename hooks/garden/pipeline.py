@@ -54,7 +54,7 @@ from .speed import mkdocs16
 from .speed.cache import Cache, digest
 from .speed.dirty import DirtySite
 from .speed.memo import anchor_finder, link_finder, post_linter, post_reader
-from .speed.output import OutputMemo
+from .speed.output import OutputMemo, as_written
 from .speed.parallel import cpu_count
 from .speed.render import RenderMemo
 
@@ -290,7 +290,7 @@ def keep_page(output: str, page: Page) -> str:
     b = _current()
     if b.outputs is not None:
         b.outputs.keep(page, output)
-    b.written[page.file.dest_uri] = digest(output)
+    b.written[page.file.dest_uri] = digest(as_written(output))  # as the pages waiting to be written are
     # Under `mkdocs serve`, a post's problems are shown on its page (garden.site.preview).
     return b.problems.annotate(output, page) if b.problems else output
 
@@ -361,7 +361,7 @@ def callout_types(b: Build) -> frozenset[str]:
     return KNOWN_TYPES | b.settings.callout_types
 
 
-def pages_digest(b: Build, outputs: dict[str, str] | None = None) -> str | None:
+def pages_digest(b: Build, outputs: dict[str, bytes] | None = None) -> str | None:
     """The digest of every page in the built site: the garden's pages (as written, or as they
     will be: `outputs`), and its alias redirects; None when an HTML file came from elsewhere
     (a theme or content file)."""

@@ -153,13 +153,14 @@ class EarlyIndex:
     reads: alias redirects have no article), so that it indexes while MkDocs writes the site.
     `index_site` installs its shards if the site has the same pages."""
 
-    def __init__(self, cache: Cache, pages: str, outputs: dict[str, str]) -> None:
+    def __init__(self, cache: Cache, pages: str, outputs: dict[str, bytes]) -> None:
         self.pages = pages
         self.shards: list[Shard] | None = None
-        # as MkDocs writes them; a dict of its own, so the pages need not stay in memory after
-        encoded = {uri: html.encode("utf-8", errors="xmlcharrefreplace") for uri, html in outputs.items()}
+        # `outputs` are the bytes MkDocs is about to write (garden.speed.output.as_written), the
+        # very objects its pass holds, not copies; each shard lets go of its pages once written
+        # to the folder Pagefind reads.
+        self._index = ShardedIndex(cache, outputs, _generation)
         outputs.clear()
-        self._index = ShardedIndex(cache, encoded, _generation)
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -175,7 +176,7 @@ class EarlyIndex:
         self._index.close()
 
 
-def start_early(config: MkDocsConfig, cache: Cache, pages: str, outputs: dict[str, str]) -> EarlyIndex | None:
+def start_early(config: MkDocsConfig, cache: Cache, pages: str, outputs: dict[str, bytes]) -> EarlyIndex | None:
     return None if material_search_on(config, quiet=True) else EarlyIndex(cache, pages, outputs)
 
 

@@ -28,8 +28,8 @@ class DirtySite:
         self.on_disk: dict[str, str] = {}  # each page's output digest, by its path in the site
         self.redirected: list[str] = []  # the aliases the last build redirected
 
-    def skip_unchanged(self, files: Files, site_dir: Path, reused: dict[str, str], written: dict[str, str]) -> None:
-        """The pages whose HTML (`reused`, by src_uri) is already in the site folder, as the last
+    def skip_unchanged(self, files: Files, site_dir: Path, reused: dict[str, bytes], written: dict[str, str]) -> None:
+        """The pages whose HTML (`reused`, by src_uri, as written) is already in the site folder, as the last
         build wrote it, need not be written again; they are noted as `written`. (Files not the
         garden's, which some plugin made, are written as MkDocs decides.)"""
         for file in files.documentation_pages():
