@@ -684,8 +684,14 @@ def test_screenshots(open_tab, tmp_path):
 MERMAID = "/assets/mermaid/mermaid.min.js"
 
 
-def test_a_mermaid_diagram_is_drawn_with_the_sites_own_copy(open_tab):
+def test_a_mermaid_diagram_is_drawn_with_the_sites_own_copy_once_the_reader_comes_near(open_tab):
     tab = open_tab("/conventions/", wait="networkidle")
+    # The diagram is near the end of the essay: until the reader scrolls towards it, Mermaid
+    # (1 MB compressed) is not downloaded, like a lazy image.
+    assert tab.page.locator("article .mermaid").evaluate("element => element.getBoundingClientRect().top") > 2 * 800
+    tab.page.wait_for_timeout(500)
+    assert not [url for url in tab.requests if url.endswith(MERMAID)], "Mermaid was loaded for a diagram out of sight"
+    tab.page.locator("article .mermaid").scroll_into_view_if_needed()
     diagram = tab.page.locator("article div.mermaid")
     expect(diagram).to_have_count(1, timeout=15_000)  # Material swaps the code block for a drawing
     # Material draws into a closed shadow root; the drawing has a size where the code had text.
@@ -711,6 +717,7 @@ def test_mermaid_is_loaded_only_for_a_page_with_a_diagram_also_after_instant_nav
     tab.page.wait_for_load_state("networkidle")
     tab.page.locator('article a[href="../conventions/"]').last.click()
     expect(tab.page.locator("article h1")).to_have_text("Conventions from older gardens")
+    tab.page.locator("article .mermaid").scroll_into_view_if_needed()
     expect(tab.page.locator("article div.mermaid")).to_have_count(1, timeout=15_000)
     assert tab.page.evaluate("window.gardenNotReloaded === true"), "the link reloaded the page"
     assert not [url for url in tab.requests if "unpkg" in url], tab.requests
