@@ -110,6 +110,12 @@ def audit(command: list[str], url: str, chrome: str) -> dict:
         return json.loads(report.read_text(encoding="utf-8"))
 
 
+def page_file(site: Path, path: str) -> Path:
+    """The built file a site path is served from."""
+    file = site / path.strip("/")
+    return file / "index.html" if path.endswith("/") or file.is_dir() else file
+
+
 def summary(result: dict) -> dict:
     scores = {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
     requests = result["audits"]["network-requests"]["details"]["items"]
@@ -137,6 +143,11 @@ def main() -> int:
         return 2
     chrome = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
     site = args.site or build_site()
+    missing = [path for path in args.paths if not page_file(site, path).is_file()]
+    if missing:
+        print(f"no such page in {site}: {', '.join(missing)} (give site paths such as /footnotes/; "
+              "a draft or an alias redirect is not an essay page)", file=sys.stderr)
+        return 2
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     rows = {}

@@ -47,6 +47,10 @@ def on_post_page(output, page, config):
     return garden.keep_page(output, page)
 
 
+def on_post_template(output_content, template_name, config):
+    return garden.theme_file(output_content, template_name)
+
+
 @event_priority(-100)  # last: after every plugin's post_build, nothing is left to warn
 def on_post_build(config):
     try:

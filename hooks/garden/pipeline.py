@@ -44,7 +44,7 @@ from .model.index import Garden
 from .model.layout import SiteLayout
 from .model.post import Post
 from .model.resolve import check_address
-from .site import pages, preview, search, templates
+from .site import bundles, pages, preview, search, templates
 from .site.feed import write_feed
 from .site.guard import SiteGuard
 from .site.redirects import write_redirects
@@ -250,7 +250,7 @@ def convert_page(page: Page, config: MkDocsConfig, files: Files) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# 5. templates (on_env, and each page's on_page_context / on_post_page)
+# 5. templates (on_env, each page's on_page_context / on_post_page, the theme's on_post_template)
 
 
 def render_templates(env: Environment, files: Files) -> Environment:
@@ -293,6 +293,11 @@ def keep_page(output: str, page: Page) -> str:
     b.written[page.file.dest_uri] = digest(as_written(output))  # as the pages waiting to be written are
     # Under `mkdocs serve`, a post's problems are shown on its page (garden.site.preview).
     return b.problems.annotate(output, page) if b.problems else output
+
+
+def theme_file(output: str, template_name: str) -> str:
+    """A theme template rendered into the site: the garden's bundles go without their comments."""
+    return bundles.trimmed(output, template_name)
 
 
 # --------------------------------------------------------------------------------------------
