@@ -238,6 +238,15 @@ def test_math_is_typeset_after_instant_navigation_from_a_page_without_math(open_
     assert page.evaluate("getComputedStyle(document.querySelector('article span.arithmatex math')).display") == "inline-flex"
 
 
+def test_math_downloads_no_font_primes_included(open_tab):
+    """MathML is drawn with the system's math font: *Plain text in, typography out* writes a
+    derivative, whose prime Temml would draw with a font of its own."""
+    tab = open_tab("/typography/", wait="networkidle")
+    expect(tab.page.locator("article .arithmatex mo.tml-prime").first).to_be_attached()
+    assert [url for url in tab.requests if url.endswith("temml.min.js")]
+    assert not [url for url in tab.requests if url.endswith((".woff2", ".woff", ".ttf"))], tab.requests
+
+
 def test_collapsed_callout_opens_on_click(open_tab):
     page = open_tab("/callouts/").page
     callouts = "article details:not(.garden-toc-inline)"  # the folded table of contents is no callout
