@@ -51,7 +51,10 @@
     var headings = [].filter.call(page.querySelectorAll(".md-nav__link"), function (link) {
       return link.textContent.indexOf("\\(") >= 0;
     });
-    return [].slice.call(page.querySelectorAll(".arithmatex:not(:has(math))")).concat(headings);
+    var untypeset = [].filter.call(page.querySelectorAll(".arithmatex"), function (element) {
+      return !element.querySelector("math");
+    });
+    return untypeset.concat(headings);
   }
 
   document$.subscribe(function (page) {
