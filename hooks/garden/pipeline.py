@@ -288,9 +288,10 @@ def keep_page(output: str, page: Page) -> str:
     """Every page's output, as written: kept for the next build, and noted for the search
     index, which changes only when some page does."""
     b = _current()
+    written = as_written(output)  # the form pages wait in, and are digested in
     if b.outputs is not None:
-        b.outputs.keep(page, output)
-    b.written[page.file.dest_uri] = digest(as_written(output))  # as the pages waiting to be written are
+        b.outputs.keep(page, written)
+    b.written[page.file.dest_uri] = digest(written)
     # Under `mkdocs serve`, a post's problems are shown on its page (garden.site.preview).
     return b.problems.annotate(output, page) if b.problems else output
 

@@ -40,7 +40,7 @@ CACHED_TEMPLATE = "garden/cached.html"
 
 @dataclass
 class Output:
-    html: str
+    html: bytes  # as_written
     trace: Trace
 
 
@@ -78,7 +78,7 @@ class OutputMemo:
             key = self.key(page)
             found = self.cache.get(KIND, key)
             if found is not None and found.trace.holds(self.garden, self.answers):
-                self.reused[src_uri] = as_written(found.html)
+                self.reused[src_uri] = found.html
                 page.meta["template"] = CACHED_TEMPLATE
             else:
                 self.keys[src_uri] = key
@@ -150,10 +150,11 @@ class OutputMemo:
     def cached_html(self, page: Page) -> Markup:
         return Markup(self.reused.pop(page.file.src_uri).decode("utf-8"))
 
-    def keep(self, page: Page, output: str) -> None:
+    def keep(self, page: Page, written: bytes) -> None:
+        """A page rendered this build (`written`: its output, as_written), kept for the next."""
         key = self.keys.pop(page.file.src_uri, None)
         if key is not None:
-            self.cache.put(KIND, key, Output(output, self.tracing.trace))
+            self.cache.put(KIND, key, Output(written, self.tracing.trace))
 
 
 def site_settings(config: MkDocsConfig) -> Any:
