@@ -24,6 +24,7 @@ in the site folder) is the `Session`.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -339,6 +340,7 @@ def index_search() -> None:
 
 def finish() -> None:
     """The last step: a strict build that is going to fail leaves no site behind."""
+    _let_go()
     if session.guard is not None:
         session.guard.finish()
         session.guard = None
@@ -346,9 +348,16 @@ def finish() -> None:
 
 def abandon() -> None:
     """The build stopped with an exception: let go of the site folder."""
+    _let_go()
     if session.guard is not None:
         session.guard.release()
         session.guard = None
+
+
+def _let_go() -> None:
+    """What only this build needed on disk: the pages the workers rendered."""
+    if build is not None and build.outputs is not None:
+        build.outputs.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -367,7 +376,7 @@ def callout_types(b: Build) -> frozenset[str]:
     return KNOWN_TYPES | b.settings.callout_types
 
 
-def pages_digest(b: Build, outputs: dict[str, bytes] | None = None) -> str | None:
+def pages_digest(b: Build, outputs: Mapping[str, bytes] | None = None) -> str | None:
     """The digest of every page in the built site: the garden's pages (as written, or as they
     will be: `outputs`), and its alias redirects; None when an HTML file came from elsewhere
     (a theme or content file)."""

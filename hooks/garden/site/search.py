@@ -44,6 +44,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,17 +136,34 @@ def _index_site(site_dir: Path, cache: Cache, generation: int, background: bool 
         if generation != _generation:
             return
     for _attempt in range(2):  # a damaged cached shard is deleted by install: made again once
+        index = None
         try:
-            pages = {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in sorted(site_dir.glob(GLOB))}
-        except OSError:
-            return  # the site folder changed under a background run: a newer build indexes it
-        index = ShardedIndex(cache, pages, generation, nice=background)
-        try:
+            index = ShardedIndex(cache, WrittenPages(site_dir), generation, nice=background)
             shards = index.build()
             if shards is None or generation != _generation or install(shards, site_dir / BUNDLE):
                 return
+        except OSError:
+            return  # the site folder changed under a background run: a newer build indexes it
         finally:
-            index.close()
+            if index is not None:
+                index.close()
+
+
+class WrittenPages(Mapping[str, bytes]):
+    """The pages in a built site, by path, each read when asked for."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.uris = [path.relative_to(site_dir).as_posix() for path in sorted(site_dir.glob(GLOB))]
+
+    def __getitem__(self, uri: str) -> bytes:
+        return (self.site_dir / uri).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.uris)
+
+    def __len__(self) -> int:
+        return len(self.uris)
 
 
 class EarlyIndex:
@@ -153,19 +171,20 @@ class EarlyIndex:
     reads: alias redirects have no article), so that it indexes while MkDocs writes the site.
     `index_site` installs its shards if the site has the same pages."""
 
-    def __init__(self, cache: Cache, pages: str, outputs: dict[str, bytes]) -> None:
+    def __init__(self, cache: Cache, pages: str, outputs: Mapping[str, bytes]) -> None:
         self.pages = pages
         self.shards: list[Shard] | None = None
-        # `outputs` are the bytes MkDocs is about to write (garden.speed.output.as_written), the
-        # very objects its pass holds, not copies; each shard lets go of its pages once written
-        # to the folder Pagefind reads.
+        # `outputs` are the bytes MkDocs is about to write (garden.speed.output.as_written), read
+        # as each is needed: a shard's pages are written to the folder Pagefind reads one by one.
         self._index = ShardedIndex(cache, outputs, _generation)
-        outputs.clear()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        self.shards = self._index.build()
+        try:
+            self.shards = self._index.build()
+        except OSError as error:  # the pages waiting to be written could not be read back
+            self._index._warn(SearchIndexError(f"cannot read the pages to index ({error}); the site has no search index"))
 
     def finish(self) -> list[Shard] | None:
         """Wait for the index; its shards, or None if Pagefind failed (it said why)."""
@@ -176,7 +195,7 @@ class EarlyIndex:
         self._index.close()
 
 
-def start_early(config: MkDocsConfig, cache: Cache, pages: str, outputs: dict[str, bytes]) -> EarlyIndex | None:
+def start_early(config: MkDocsConfig, cache: Cache, pages: str, outputs: Mapping[str, bytes]) -> EarlyIndex | None:
     return None if material_search_on(config, quiet=True) else EarlyIndex(cache, pages, outputs)
 
 
@@ -241,23 +260,31 @@ class Shard:
 
 
 class ShardedIndex:
-    """`pages` (path in the site to HTML) cut into shards; `build` gives each shard's index."""
+    """`pages` (path in the site to HTML) cut into shards; `build` gives each shard's index.
+    Pages are read from `pages` when they are needed, and not kept: once to digest and sort
+    them, once more to write a shard's pages where Pagefind reads them."""
 
-    def __init__(self, cache: Cache, pages: dict[str, bytes], generation: int, *, nice: bool = False) -> None:
-        kept = {uri: html for uri, html in sorted(pages.items()) if indexed(uri, html)}
-        lists = {uri for uri, html in kept.items() if LISTING in html}
+    def __init__(self, cache: Cache, pages: Mapping[str, bytes], generation: int, *, nice: bool = False) -> None:
+        self.pages = pages
+        kept: dict[str, str] = {}  # each indexed page's digest
+        lists = set()
+        for uri in sorted(pages):
+            html = pages[uri]
+            if indexed(uri, html):
+                kept[uri] = digest(html)
+                if LISTING in html:
+                    lists.add(uri)
         self.count = shard_count(len(kept) - len(lists))
         # Pages that list other posts (home, tags) change with almost every edit: in a sharded
         # index they have a small shard of their own, so an edit re-indexes it and one other.
-        groups: list[dict[str, bytes]] = [{} for _ in range(self.count + (self.count > 1))]
-        for uri, html in kept.items():
-            groups[self.count if uri in lists and self.count > 1 else shard_of(uri, self.count)][uri] = html
+        groups: list[dict[str, str]] = [{} for _ in range(self.count + (self.count > 1))]
+        for uri, page_digest in kept.items():
+            groups[self.count if uri in lists and self.count > 1 else shard_of(uri, self.count)][uri] = page_digest
         self.sizes = [len(group) for group in groups]  # pages per shard, for the log
         self.generation, self.nice = generation, nice
         self.temp = Path(tempfile.mkdtemp(prefix="garden-search-"))
-        # Each shard is found in the cache now, so that only the pages of the others stay in memory.
         self.cached: dict[int, Path] = {}
-        self.todo: dict[int, tuple[dict[str, bytes], Path | None]] = {}
+        self.todo: dict[int, tuple[dict[str, str], Path | None]] = {}
         for number, group in enumerate(groups):
             if not group:
                 continue
@@ -293,20 +320,19 @@ class ShardedIndex:
             return None
         return [Shard(number, shards[number]) for number in sorted(shards)]
 
-    def key(self, number: int, group: dict[str, bytes]) -> str:
-        """The digest of what Pagefind reads for a shard (its pages), its version and settings."""
+    def key(self, number: int, group: dict[str, str]) -> str:
+        """The digest of what Pagefind reads for a shard (its pages' digests), its version and settings."""
         return digest(code_version(), ROOT_SELECTOR, GLOB, EXCLUDE_SELECTORS, self.count, number, sorted(group.items()))
 
-    def _index(self, number: int, job: tuple[dict[str, bytes], Path | None]) -> Path | None:
+    def _index(self, number: int, job: tuple[dict[str, str], Path | None]) -> Path | None:
         """Index one shard's pages, copied into a folder of their own, into the cache's folder
         (renamed into place once sealed: a killed build leaves no half index) or, without a
         cache, into the run's temporary folder. None if Pagefind found nothing to index there."""
         group, folder = job
         site = self.temp / f"site-{number}"
-        for uri, html in group.items():
+        for uri in group:
             (site / uri).parent.mkdir(parents=True, exist_ok=True)
-            (site / uri).write_bytes(html)
-        group.clear()  # on disk now: the pages need not stay in memory while Pagefind runs
+            (site / uri).write_bytes(self.pages[uri])
         output = self.temp / f"index-{number}"
         try:
             write_search_index(site, output, nice=self.nice)

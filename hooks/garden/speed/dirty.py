@@ -11,6 +11,7 @@ are false until the templates stage has compared every page's HTML.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from mkdocs.structure.files import Files
@@ -28,7 +29,7 @@ class DirtySite:
         self.on_disk: dict[str, str] = {}  # each page's output digest, by its path in the site
         self.redirected: list[str] = []  # the aliases the last build redirected
 
-    def skip_unchanged(self, files: Files, site_dir: Path, reused: dict[str, bytes], written: dict[str, str]) -> None:
+    def skip_unchanged(self, files: Files, site_dir: Path, reused: MutableMapping[str, bytes], written: dict[str, str]) -> None:
         """The pages whose HTML (`reused`, by src_uri, as written) is already in the site folder, as the last
         build wrote it, need not be written again; they are noted as `written`. (Files not the
         garden's, which some plugin made, are written as MkDocs decides.)"""

@@ -15,7 +15,10 @@ that show something of it (its backlinks' targets, its sequence, the lists it is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,8 +50,90 @@ class Output:
 def as_written(html: str) -> bytes:
     """A page's HTML as MkDocs writes it to the site. Pages wait for MkDocs' pass in this form:
     a page with one curly quote is two bytes a character as a `str`, one as UTF-8, and the search
-    index reads these same bytes, so at 5,000 essays the garden holds 170 MB of pages, not 510."""
+    index reads these same bytes."""
     return html.encode("utf-8", errors="xmlcharrefreplace")
+
+
+@dataclass(frozen=True)
+class Spooled:
+    """Where a worker left a page's output: `size` bytes at `offset` in the file `path`."""
+
+    path: Path
+    offset: int
+    size: int
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as file:
+            return os.pread(file.fileno(), self.size, self.offset)
+
+
+def loaded(held: bytes | Spooled) -> bytes:
+    return held.read() if isinstance(held, Spooled) else held
+
+
+class WaitingPages(MutableMapping[str, bytes]):
+    """Each page's output (as_written) by src_uri, from when it is known until MkDocs' pass
+    writes it. Output from the cache is held as it is; output the workers rendered stays in the
+    files they appended it to (`Spooled`), read when it is asked for.
+
+    Why not in memory: a cold build has every page rendered before MkDocs writes the first, and
+    holding them (33 MB at 1,000 essays) while Pagefind indexes was a sixth of the build's peak
+    memory (bench/scale.py)."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, bytes | Spooled] = {}
+        self._spool: Path | None = None  # the workers' files, deleted by `close`
+
+    def spool(self) -> Path:
+        """The folder for the workers' files, made before they are forked."""
+        if self._spool is None:
+            self._spool = Path(tempfile.mkdtemp(prefix="garden-pages-"))
+        return self._spool
+
+    def add_spooled(self, src_uri: str, where: Spooled) -> None:
+        self._held[src_uri] = where
+
+    def by_site_path(self, dest_uris: dict[str, str]) -> SitePages:
+        """The pages of `dest_uris` (their path in the site -> src_uri), as they are now."""
+        return SitePages({dest_uri: self._held[src_uri] for dest_uri, src_uri in dest_uris.items()})
+
+    def __getitem__(self, src_uri: str) -> bytes:
+        return loaded(self._held[src_uri])
+
+    def __setitem__(self, src_uri: str, output: bytes) -> None:
+        self._held[src_uri] = output
+
+    def __delitem__(self, src_uri: str) -> None:
+        del self._held[src_uri]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._held)
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def close(self) -> None:
+        self._held.clear()
+        if self._spool is not None:
+            shutil.rmtree(self._spool, ignore_errors=True)
+            self._spool = None
+
+
+class SitePages(Mapping[str, bytes]):
+    """Pages by their path in the site, read when asked for: what `WaitingPages` held when this
+    was made, so MkDocs' pass writing (and dropping) them does not change it."""
+
+    def __init__(self, held: dict[str, bytes | Spooled]) -> None:
+        self._held = held
+
+    def __getitem__(self, dest_uri: str) -> bytes:
+        return loaded(self._held[dest_uri])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._held)
+
+    def __len__(self) -> int:
+        return len(self._held)
 
 
 class OutputMemo:
@@ -66,7 +151,7 @@ class OutputMemo:
         self.enabled = cache.enabled and self.parallel
         self.tracing = TracingGarden(garden)  # the templates' `garden`; its trace is per page
         self.keys: dict[str, str] = {}  # src_uri -> key of pages whose output is to be kept
-        self.reused: dict[str, bytes] = {}  # src_uri -> output (as_written) MkDocs' pass need not render
+        self.reused = WaitingPages()  # src_uri -> output (as_written) MkDocs' pass need not render
         self.answers: dict[tuple, Any] = {}  # the garden is complete by now: answer each question once
 
     def choose(self, pages: list[Page]) -> None:
@@ -103,31 +188,38 @@ class OutputMemo:
             if file.page is not None and file.src_uri not in self.reused and not file.inclusion.is_excluded()
         }
 
-        def work(chunk: Sequence[str]) -> list[tuple[str, bytes]]:
+        spool = self.reused.spool() if todo else None
+
+        def work(chunk: Sequence[str]) -> list[tuple[str, Spooled]]:
+            # Each worker appends to a file of its own; only where each page went travels back.
+            assert spool is not None
+            path = spool / str(os.getpid())
             results = []
-            for src_uri in chunk:
-                output = mkdocs16.render_template(todo[src_uri], config, doc_files, nav, env)
-                results.append((src_uri, as_written(output)))
+            with open(path, "ab") as file:
+                for src_uri in chunk:
+                    output = as_written(mkdocs16.render_template(todo[src_uri], config, doc_files, nav, env))
+                    results.append((src_uri, Spooled(path, file.tell(), len(output))))
+                    file.write(output)
             return results
 
         count = 0
-        for results in forked_map(work, list(todo), cpu_count()):
-            for src_uri, output in results:
-                self.reused[src_uri] = output
+        for results in forked_map(work, list(todo), cpu_count()) if spool is not None else ():
+            for src_uri, where in results:
+                self.reused.add_spooled(src_uri, where)
                 self.keys.pop(src_uri, None)  # the worker kept it
                 todo[src_uri].meta["template"] = CACHED_TEMPLATE
                 count += 1
         return count
 
-    def all_outputs(self, files: Files) -> dict[str, bytes] | None:
+    def all_outputs(self, files: Files) -> Mapping[str, bytes] | None:
         """Every built page's HTML (as_written) by its path in the site, if all are known before MkDocs'
         pass (from the cache or the workers); None if MkDocs will render some itself."""
-        outputs = {}
+        src_uris = {}
         for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
             if file.src_uri not in self.reused:
                 return None
-            outputs[file.dest_uri] = self.reused[file.src_uri]
-        return outputs
+            src_uris[file.dest_uri] = file.src_uri
+        return self.reused.by_site_path(src_uris)
 
     def key(self, page: Page) -> str:
         post = self.garden.post_at(page.file.src_uri)
@@ -149,6 +241,10 @@ class OutputMemo:
 
     def cached_html(self, page: Page) -> Markup:
         return Markup(self.reused.pop(page.file.src_uri).decode("utf-8"))
+
+    def close(self) -> None:
+        """The build is over: the workers' spooled output goes."""
+        self.reused.close()
 
     def keep(self, page: Page, written: bytes) -> None:
         """A page rendered this build (`written`: its output, as_written), kept for the next."""
