@@ -54,7 +54,7 @@ from .site.report import new_build as new_report
 from .speed import mkdocs16
 from .speed.cache import Cache, digest
 from .speed.dirty import DirtySite
-from .speed.memo import anchor_finder, link_finder, post_linter, post_reader
+from .speed.memo import PostReader, anchor_finder, link_finder, post_linter
 from .speed.output import OutputMemo, as_written
 from .speed.parallel import cpu_count
 from .speed.render import RenderMemo
@@ -153,8 +153,8 @@ def read_posts(files: Files) -> Garden:
         (f.dest_uri for f in files if not f.is_documentation_page()), b.config.theme.static_templates
     )
     project = Path(b.config.config_file_path).parent
-    read = post_reader(session.cache, b.sources)
-    b.garden = Garden.load(Path(b.config.docs_dir), paths, read=read, layout=layout, project=project)
+    read = PostReader(session.cache, b.sources)
+    b.garden = Garden.load(Path(b.config.docs_dir), paths, read=read, layout=layout, project=project, ahead=read.ahead)
     b.garden.drafts_visible = session.serving
     b.garden.markdown_settings = (b.config.markdown_extensions, b.config.mdx_configs)
     b.garden.outgoing_links = link_finder(session.cache, b.links)

@@ -70,22 +70,31 @@ class Garden:
         read: Callable[[Path, Path], Post] = Post.load,
         layout: SiteLayout | None = None,
         project: Path | None = None,
+        ahead: Callable[[list[Path], Path], None] | None = None,
     ) -> Garden:
         """Index the given Markdown files (default: every `*.md` under `content_dir`), each
         read by `read(path, content_dir)` (the build passes a cached `Post.load`). No permalink
         or alias may take a name of `layout` (default: what every build writes), and no file may
-        be a symbolic link to a place outside `project` (default: the content folder's parent)."""
+        be a symbolic link to a place outside `project` (default: the content folder's parent).
+        `ahead(paths, content_dir)` is first told every file that is going to be read, so that
+        it can work ahead of `read` (the build parses them in parallel)."""
         garden = cls(content_dir, layout=layout or SiteLayout())
         inside = (project or content_dir.parent).resolve()
         if paths is None:
             paths = markdown_files(content_dir)
             garden._loaded_files = _signature(paths)
+        refused: dict[Path, GardenError | None] = {}  # None: deleted since it was listed (under `mkdocs serve`)
         for path in sorted(paths):
-            if not os.path.lexists(path):  # deleted since it was listed (under `mkdocs serve`)
-                garden.rejected.add(path)
-                continue
-            if (outside := _outside(path, inside)) is not None:
-                garden.errors.append(outside)
+            if not os.path.lexists(path):
+                refused[path] = None
+            elif (outside := _outside(path, inside)) is not None:
+                refused[path] = outside
+        if ahead is not None:
+            ahead([path for path in sorted(paths) if path not in refused], content_dir)
+        for path in sorted(paths):
+            if path in refused:
+                if (error := refused[path]) is not None:
+                    garden.errors.append(error)
                 garden.rejected.add(path)
                 continue
             try:
