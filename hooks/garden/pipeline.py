@@ -1,6 +1,7 @@
 """The garden's build, stage by stage, in the order the site is made:
 
-    1. read posts    every Markdown file through the post model, and the garden index of them
+    1. read posts    every Markdown file through the post model (those not cached, in parallel workers),
+                     and the garden index of them
     2. place pages   each post at /<permalink>/, drafts marked, broken posts dropped, a page per tag;
                      each page a `GardenPage`, whose `render` is stage 3's
     3. convert       Markdown to HTML: changed pages in parallel workers, the rest from the cache

@@ -361,3 +361,43 @@ def test_search_keeps_working_across_instant_navigation(page, served):
     page.keyboard.press("Escape")
     assert not page.is_checked("#__search")
     assert not [requested for requested in page.requested if requested.startswith("pageerror")]
+
+
+def test_a_page_rewritten_while_its_shard_is_made_is_not_filed_under_its_old_digest(tmp_path):
+    """Under `mkdocs serve` the background index reads the site's pages while a newer build may
+    be writing them: a shard must hold the very pages whose digest it is filed under."""
+    from collections.abc import Mapping
+
+    from garden.site import search
+
+    def page(words: str) -> bytes:
+        return f'<html lang="en"><body><article class="md-content__inner"><h1>A</h1><p>{words}</p></article></body></html>'.encode()
+
+    class Rewritten(Mapping):
+        """The page as the index first reads it, then as a newer build rewrote it."""
+
+        def __init__(self) -> None:
+            self.reads = 0
+
+        def __getitem__(self, uri: str) -> bytes:
+            self.reads += 1
+            return page("Moss on stones." if self.reads == 1 else "Lichen on bark.")
+
+        def __iter__(self):
+            return iter(["a/index.html"])
+
+        def __len__(self) -> int:
+            return 1
+
+    cache = Cache(tmp_path / "cache")
+    index = search.ShardedIndex(cache, Rewritten(), search._generation)
+    try:
+        with pytest.raises(OSError, match="changed while its search shard was being made"):
+            index.build()
+    finally:
+        index.close()
+    again = search.ShardedIndex(cache, {"a/index.html": page("Moss on stones.")}, search._generation)
+    try:
+        assert not again.cached and again.todo  # nothing was filed for the old page
+    finally:
+        again.close()

@@ -93,3 +93,16 @@ def test_a_build_with_template_workers_leaves_no_temporary_files(tmp_path, stric
             assert page.css_first("article h1").text(strip=True) == f"Essay {n}"
             assert f"The essay numbered {n}." in page.css_first("article").text()
     assert os.listdir(temporary) == []
+
+
+def test_a_spooled_page_cut_short_is_an_error_not_a_shorter_page():
+    pages = WaitingPages()
+    try:
+        (where,) = spooled(pages, "1", [b"<p>moss on stones</p>"])
+        with open(where.path, "r+b") as file:
+            file.truncate(5)
+        pages.add_spooled("a.md", where)
+        with pytest.raises(OSError, match="holds 5 of the 21 bytes"):
+            pages["a.md"]
+    finally:
+        pages.close()

@@ -330,9 +330,14 @@ class ShardedIndex:
         cache, into the run's temporary folder. None if Pagefind found nothing to index there."""
         group, folder = job
         site = self.temp / f"site-{number}"
-        for uri in group:
+        for uri, page_digest in group.items():
+            html = self.pages[uri]
+            if digest(html) != page_digest:
+                # A newer build rewrote it (under `mkdocs serve`): the shard would be filed under
+                # the digest of pages it does not hold.
+                raise OSError(f"{uri} changed while its search shard was being made")
             (site / uri).parent.mkdir(parents=True, exist_ok=True)
-            (site / uri).write_bytes(self.pages[uri])
+            (site / uri).write_bytes(html)
         output = self.temp / f"index-{number}"
         try:
             write_search_index(site, output, nice=self.nice)

@@ -64,7 +64,10 @@ class Spooled:
 
     def read(self) -> bytes:
         with open(self.path, "rb") as file:
-            return os.pread(file.fileno(), self.size, self.offset)
+            data = os.pread(file.fileno(), self.size, self.offset)
+        if len(data) != self.size:  # the file was cut short under the build
+            raise OSError(f"{self.path} holds {len(data)} of the {self.size} bytes of a page at {self.offset}")
+        return data
 
 
 def loaded(held: bytes | Spooled) -> bytes:
