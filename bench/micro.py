@@ -1,0 +1,118 @@
+"""Three small measures behind decisions of the speed layer (issue 14), each printed as figures:
+
+  posts     reading N posts into a garden with an empty cache: one by one in this process,
+            against parsed ahead in forked workers (`garden.speed.memo.PostReader.ahead`)
+  markdown  constructing a Markdown instance with the site's extensions, against `reset()` of
+            one, against constructing and converting one essay: what reusing an instance per
+            page could save
+  cache     writing N cache-sized entries one file each, as `garden.speed.cache.Cache` does,
+            against appending the same bytes to one file: what packing cache writes could save
+
+Usage: python bench/micro.py [posts|markdown|cache ...] [--corpus DIR] [--runs K]. The corpus
+defaults to bench/.work/corpus-1000 (written by `python bench/generate.py 1000 bench/.work/corpus-1000`
+or by bench/scale.py). Temporary files go to the system's temporary folder and are deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR / "hooks"))
+
+from garden.model.index import Garden  # noqa: E402
+from garden.speed.cache import Cache, digest  # noqa: E402
+from garden.speed.memo import PostReader  # noqa: E402
+
+
+def posts(corpus: Path, runs: int) -> None:
+    paths = sorted(corpus.rglob("*.md"))
+    for _ in range(runs):
+        for mode in ("one by one", "ahead, in workers"):
+            with tempfile.TemporaryDirectory() as folder:
+                reader = PostReader(Cache(Path(folder)), {})
+                start = time.perf_counter()
+                garden = Garden.load(corpus, paths, read=reader, ahead=reader.ahead if mode != "one by one" else None)
+                print(f"posts: {len(garden.posts)} read {mode}: {time.perf_counter() - start:.2f} s")
+
+
+def markdown_instances(corpus: Path, runs: int) -> None:
+    import markdown
+    from mkdocs.config import load_config
+
+    config = load_config(str(PROJECT_DIR / "mkdocs.yml"))
+    extensions, settings = config["markdown_extensions"], config["mdx_configs"]
+    essay = sorted(corpus.glob("*.md"))[len(list(corpus.glob("*.md"))) // 2]
+    text = essay.read_text(encoding="utf-8")
+    markdown.Markdown(extensions=extensions, extension_configs=settings).convert(text)  # imports, first-use caches
+    for _ in range(runs):
+        count = 200
+        start = time.perf_counter()
+        for _ in range(count):
+            markdown.Markdown(extensions=extensions, extension_configs=settings)
+        construct = (time.perf_counter() - start) / count
+        md = markdown.Markdown(extensions=extensions, extension_configs=settings)
+        start = time.perf_counter()
+        for _ in range(count):
+            md.reset()
+        reset = (time.perf_counter() - start) / count
+        start = time.perf_counter()
+        for _ in range(20):
+            markdown.Markdown(extensions=extensions, extension_configs=settings).convert(text)
+        convert = (time.perf_counter() - start) / 20
+        print(
+            f"markdown: construct {construct * 1000:.2f} ms, reset {reset * 1000:.3f} ms, "
+            f"construct and convert {essay.name} {convert * 1000:.1f} ms (construction {construct / convert:.1%} of it)"
+        )
+
+
+def cache_writes(count: int, runs: int) -> None:
+    data = os.urandom(8000)
+    keys = [digest(n) for n in range(count)]
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as folder:
+            cache = Cache(Path(folder) / "cache")
+            start = time.perf_counter()
+            for key in keys:
+                cache.put_bytes("render", key, data)
+            one_each = time.perf_counter() - start
+            start = time.perf_counter()
+            with open(Path(folder) / "pack", "wb") as pack:
+                for _ in keys:
+                    pack.write(data)
+            packed = time.perf_counter() - start
+            print(f"cache: {count} entries of {len(data)} bytes, one file each {one_each:.2f} s, appended to one file {packed:.3f} s")
+
+
+MEASURES = ("posts", "markdown", "cache")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("measures", nargs="*", metavar="MEASURE", help="posts, markdown or cache (default: all three)")
+    parser.add_argument("--corpus", type=Path, default=PROJECT_DIR / "bench" / ".work" / "corpus-1000", help="a folder of essays")
+    parser.add_argument("--runs", type=int, default=2, help="times each measure is repeated (default: 2)")
+    parser.add_argument("--entries", type=int, default=5000, help="cache entries written (default: 5000)")
+    args = parser.parse_args(argv)
+    measures = args.measures or list(MEASURES)
+    if unknown := [name for name in measures if name not in MEASURES]:
+        parser.error(f"unknown measure {', '.join(unknown)}: choose from {', '.join(MEASURES)}")
+    if {"posts", "markdown"} & set(measures) and not args.corpus.is_dir():
+        parser.exit(2, f"micro.py: no corpus at {args.corpus}: run `python bench/generate.py 1000 {args.corpus}`, or pass --corpus\n")
+    if "posts" in measures:
+        posts(args.corpus.resolve(), args.runs)
+    if "markdown" in measures:
+        markdown_instances(args.corpus, args.runs)
+    if "cache" in measures:
+        cache_writes(args.entries, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
