@@ -83,15 +83,16 @@ class Garden:
         if paths is None:
             paths = markdown_files(content_dir)
             garden._loaded_files = _signature(paths)
+        paths = sorted(paths)
         refused: dict[Path, GardenError | None] = {}  # None: deleted since it was listed (under `mkdocs serve`)
-        for path in sorted(paths):
+        for path in paths:
             if not os.path.lexists(path):
                 refused[path] = None
             elif (outside := _outside(path, inside)) is not None:
                 refused[path] = outside
         if ahead is not None:
-            ahead([path for path in sorted(paths) if path not in refused], content_dir)
-        for path in sorted(paths):
+            ahead([path for path in paths if path not in refused], content_dir)
+        for path in paths:
             if path in refused:
                 if (error := refused[path]) is not None:
                     garden.errors.append(error)

@@ -174,17 +174,19 @@ class EarlyIndex:
     def __init__(self, cache: Cache, pages: str, outputs: Mapping[str, bytes]) -> None:
         self.pages = pages
         self.shards: list[Shard] | None = None
-        # `outputs` are the bytes MkDocs is about to write (garden.speed.output.as_written), read
-        # as each is needed: a shard's pages are written to the folder Pagefind reads one by one.
-        self._index = ShardedIndex(cache, outputs, _generation)
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._index: ShardedIndex | None = None
+        self._thread = threading.Thread(target=self._run, args=(cache, outputs, _generation), daemon=True)
         self._thread.start()
 
-    def _run(self) -> None:
+    def _run(self, cache: Cache, outputs: Mapping[str, bytes], generation: int) -> None:
+        # `outputs` are the bytes MkDocs is about to write (garden.speed.output.as_written), read
+        # as each is needed: to sort and digest the pages (here, beside MkDocs' pass rather than
+        # before it), then to write each shard's pages to the folder Pagefind reads.
         try:
+            self._index = ShardedIndex(cache, outputs, generation)
             self.shards = self._index.build()
         except OSError as error:  # the pages waiting to be written could not be read back
-            self._index._warn(SearchIndexError(f"cannot read the pages to index ({error}); the site has no search index"))
+            _warn(SearchIndexError(f"cannot read the pages to index ({error}); the site has no search index"), generation)
 
     def finish(self) -> list[Shard] | None:
         """Wait for the index; its shards, or None if Pagefind failed (it said why)."""
@@ -192,7 +194,8 @@ class EarlyIndex:
         return self.shards
 
     def close(self) -> None:
-        self._index.close()
+        if self._index is not None:
+            self._index.close()
 
 
 def start_early(config: MkDocsConfig, cache: Cache, pages: str, outputs: Mapping[str, bytes]) -> EarlyIndex | None:
@@ -361,11 +364,16 @@ class ShardedIndex:
         return folder
 
     def _warn(self, error: SearchIndexError) -> None:
-        if self.generation == _generation:
-            log.log(warning_level(log), f"search: {error}")
+        _warn(error, self.generation)
 
     def close(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+def _warn(error: SearchIndexError, generation: int) -> None:
+    """A warning for the build that made the index, unless a newer build has begun (serve)."""
+    if generation == _generation:
+        log.log(warning_level(log), f"search: {error}")
 
 
 SEAL = ".garden-files"  # in a cached index: each file's digest, checked whenever it is used

@@ -40,11 +40,9 @@ class PostReader:
             key, found = self._read.pop(path)
         else:
             try:
-                raw = path.read_bytes()
+                raw, key, found = self._look_up(path, content_dir)
             except OSError:
                 return Post.load(path, content_dir)  # which reports the problem
-            key = self.key(path, content_dir, raw)
-            found = self.cache.get("post", key)
             if found is None:
                 found = self.parse(raw, path, content_dir, key)
         self.sources[str(path)] = key
@@ -54,33 +52,36 @@ class PostReader:
 
     def ahead(self, paths: list[Path], content_dir: Path) -> None:
         """Read the cache for `paths`, and parse the posts it does not have in workers."""
-        todo = []
+        missed: dict[Path, tuple[bytes, str]] = {}  # what the forked workers start with
         for path in paths:
             try:
-                raw = path.read_bytes()
+                raw, key, found = self._look_up(path, content_dir)
             except OSError:
                 continue  # `__call__` reports it
-            key = self.key(path, content_dir, raw)
-            found = self.cache.get("post", key)
             if found is None:
-                todo.append(path)
+                missed[path] = (raw, key)
             else:
                 self._read[path] = (key, found)
 
         def work(chunk: Sequence[Path]) -> list[tuple[Path, str, Post | list[GardenError]]]:
             results = []
             for path in chunk:
+                raw, key = missed[path]
                 try:
-                    raw = path.read_bytes()
-                    key = self.key(path, content_dir, raw)
                     results.append((path, key, self.parse(raw, path, content_dir, key)))
-                except Exception:  # noqa: BLE001 - read again by `__call__`, which reports why it fails
+                except Exception:  # noqa: BLE001 - parsed again by `__call__`, which reports why it fails
                     continue
             return results
 
-        for results in forked_map(work, todo, cpu_count()):
+        for results in forked_map(work, list(missed), cpu_count()):
             for path, key, found in results:
                 self._read[path] = (key, found)
+
+    def _look_up(self, path: Path, content_dir: Path) -> tuple[bytes, str, Post | list[GardenError] | None]:
+        """The file's bytes, its key, and what the cache has under it (None: nothing)."""
+        raw = path.read_bytes()
+        key = self.key(path, content_dir, raw)
+        return raw, key, self.cache.get("post", key)
 
     @staticmethod
     def key(path: Path, content_dir: Path, raw: bytes) -> str:

@@ -70,11 +70,24 @@ class Spooled:
         return data
 
 
-def loaded(held: bytes | Spooled) -> bytes:
-    return held.read() if isinstance(held, Spooled) else held
+class SitePages(Mapping[str, bytes]):
+    """Pages by key (a page's path in the site, or its src_uri), each read when asked for."""
+
+    def __init__(self, held: dict[str, bytes | Spooled] | None = None) -> None:
+        self._held = {} if held is None else held
+
+    def __getitem__(self, key: str) -> bytes:
+        held = self._held[key]
+        return held.read() if isinstance(held, Spooled) else held
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._held)
+
+    def __len__(self) -> int:
+        return len(self._held)
 
 
-class WaitingPages(MutableMapping[str, bytes]):
+class WaitingPages(SitePages, MutableMapping[str, bytes]):
     """Each page's output (as_written) by src_uri, from when it is known until MkDocs' pass
     writes it. Output from the cache is held as it is; output the workers rendered stays in the
     files they appended it to (`Spooled`), read when it is asked for.
@@ -84,7 +97,7 @@ class WaitingPages(MutableMapping[str, bytes]):
     memory (bench/scale.py)."""
 
     def __init__(self) -> None:
-        self._held: dict[str, bytes | Spooled] = {}
+        super().__init__()
         self._spool: Path | None = None  # the workers' files, deleted by `close`
 
     def spool(self) -> Path:
@@ -97,11 +110,9 @@ class WaitingPages(MutableMapping[str, bytes]):
         self._held[src_uri] = where
 
     def by_site_path(self, dest_uris: dict[str, str]) -> SitePages:
-        """The pages of `dest_uris` (their path in the site -> src_uri), as they are now."""
+        """The pages of `dest_uris` (their path in the site -> src_uri), as they are now: MkDocs'
+        pass writing (and dropping) them does not change what this returns."""
         return SitePages({dest_uri: self._held[src_uri] for dest_uri, src_uri in dest_uris.items()})
-
-    def __getitem__(self, src_uri: str) -> bytes:
-        return loaded(self._held[src_uri])
 
     def __setitem__(self, src_uri: str, output: bytes) -> None:
         self._held[src_uri] = output
@@ -109,34 +120,11 @@ class WaitingPages(MutableMapping[str, bytes]):
     def __delitem__(self, src_uri: str) -> None:
         del self._held[src_uri]
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._held)
-
-    def __len__(self) -> int:
-        return len(self._held)
-
     def close(self) -> None:
         self._held.clear()
         if self._spool is not None:
             shutil.rmtree(self._spool, ignore_errors=True)
             self._spool = None
-
-
-class SitePages(Mapping[str, bytes]):
-    """Pages by their path in the site, read when asked for: what `WaitingPages` held when this
-    was made, so MkDocs' pass writing (and dropping) them does not change it."""
-
-    def __init__(self, held: dict[str, bytes | Spooled]) -> None:
-        self._held = held
-
-    def __getitem__(self, dest_uri: str) -> bytes:
-        return loaded(self._held[dest_uri])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._held)
-
-    def __len__(self) -> int:
-        return len(self._held)
 
 
 class OutputMemo:
@@ -191,11 +179,12 @@ class OutputMemo:
             if file.page is not None and file.src_uri not in self.reused and not file.inclusion.is_excluded()
         }
 
-        spool = self.reused.spool() if todo else None
+        if not todo:
+            return 0
+        spool = self.reused.spool()
 
         def work(chunk: Sequence[str]) -> list[tuple[str, Spooled]]:
             # Each worker appends to a file of its own; only where each page went travels back.
-            assert spool is not None
             path = spool / str(os.getpid())
             results = []
             with open(path, "ab") as file:
@@ -206,7 +195,7 @@ class OutputMemo:
             return results
 
         count = 0
-        for results in forked_map(work, list(todo), cpu_count()) if spool is not None else ():
+        for results in forked_map(work, list(todo), cpu_count()):
             for src_uri, where in results:
                 self.reused.add_spooled(src_uri, where)
                 self.keys.pop(src_uri, None)  # the worker kept it
