@@ -5,8 +5,8 @@
   markdown  constructing a Markdown instance with the site's extensions, against `reset()` of
             one, against constructing and converting one essay: what reusing an instance per
             page could save
-  cache     writing N cache-sized entries one file each, as `garden.speed.cache.Cache` does,
-            against appending the same bytes to one file: what packing cache writes could save
+  cache     writing N cache-sized entries one file each (as `garden.speed.cache.Cache` did), as
+            rows of its SQLite database (as it does now), and appended to one file (the floor)
 
 Usage: python bench/micro.py [posts|markdown|cache ...] [--corpus DIR] [--runs K]. The corpus
 defaults to bench/.work/corpus-1000 (written by `python bench/generate.py 1000 bench/.work/corpus-1000`
@@ -72,22 +72,39 @@ def markdown_instances(corpus: Path, runs: int) -> None:
         )
 
 
+def one_file_each(folder: Path, kind: str, key: str, data: bytes) -> None:
+    """How `Cache.put_bytes` wrote an entry before 2026-12-03: a temporary file, renamed into
+    place, in a folder per kind and key prefix."""
+    path = folder / kind / key[:2] / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    with os.fdopen(handle, "wb") as file:
+        file.write(data)
+    os.replace(temporary, path)
+
+
 def cache_writes(count: int, runs: int) -> None:
     data = os.urandom(8000)
     keys = [digest(n) for n in range(count)]
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as folder:
+            timings = {}
+            start = time.perf_counter()
+            for key in keys:
+                one_file_each(Path(folder) / "files", "render", key, data)
+            timings["one file each"] = time.perf_counter() - start
             cache = Cache(Path(folder) / "cache")
             start = time.perf_counter()
             for key in keys:
                 cache.put_bytes("render", key, data)
-            one_each = time.perf_counter() - start
+            cache.close()
+            timings["rows of the cache's database"] = time.perf_counter() - start
             start = time.perf_counter()
             with open(Path(folder) / "pack", "wb") as pack:
                 for _ in keys:
                     pack.write(data)
-            packed = time.perf_counter() - start
-            print(f"cache: {count} entries of {len(data)} bytes, one file each {one_each:.2f} s, appended to one file {packed:.3f} s")
+            timings["appended to one file"] = time.perf_counter() - start
+            print(f"cache: {count} entries of {len(data)} bytes: " + ", ".join(f"{how} {seconds:.3f} s" for how, seconds in timings.items()))
 
 
 MEASURES = ("posts", "markdown", "cache")

@@ -356,9 +356,11 @@ def abandon() -> None:
 
 
 def _let_go() -> None:
-    """What only this build needed on disk: the pages the workers rendered."""
+    """What only this build needed on disk: the pages the workers rendered; and the cache's
+    connection, whose closing folds the entries written into the database file."""
     if build is not None and build.outputs is not None:
         build.outputs.close()
+    session.cache.close()
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,8 +3,8 @@ truncated, corrupted, shuffled or read-only, two builds at once on one tree, an 
 crashes. After each, the next build succeeds and writes byte for byte what a clean build
 (`GARDEN_NO_CACHE=1`) writes, or says clearly what is wrong; never a traceback.
 
-The cache's layout is not assumed: damage is done to whatever files the cache folder holds, so
-these tests keep guarding whatever the speed layer becomes.
+The damage done to whatever files the cache folder holds assumes nothing of its layout; the damage
+done to one kind of entry at a time reaches into the database that holds them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -134,67 +135,69 @@ def test_a_build_killed_at_any_moment_is_followed_by_a_good_build(project, refer
 # -- a damaged cache ------------------------------------------------------------------------------
 
 
-def _truncate(files: list[Path], rng: random.Random) -> None:
-    for path in files:
-        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+# Each damage takes the contents of a group of files, or of stored entries of one kind, and
+# returns what they become (None: deleted).
+Contents = list[bytes]
 
 
-def _empty(files: list[Path], rng: random.Random) -> None:
-    for path in files:
-        path.write_bytes(b"")
+def _truncate(contents: Contents, rng: random.Random) -> list[bytes | None]:
+    return [data[: len(data) // 2] for data in contents]
 
 
-def _garbage(files: list[Path], rng: random.Random) -> None:
-    for path in files:
-        path.write_bytes(rng.randbytes(max(1, path.stat().st_size)))
+def _empty(contents: Contents, rng: random.Random) -> list[bytes | None]:
+    return [b"" for _ in contents]
 
 
-def _flip_bits(files: list[Path], rng: random.Random) -> None:
-    for path in files:
-        data = bytearray(path.read_bytes())
+def _garbage(contents: Contents, rng: random.Random) -> list[bytes | None]:
+    return [rng.randbytes(max(1, len(data))) for data in contents]
+
+
+def _flip_bits(contents: Contents, rng: random.Random) -> list[bytes | None]:
+    damaged: list[bytes | None] = []
+    for data in contents:
+        changed = bytearray(data)
         for _ in range(3):
-            if data:
-                data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
-        path.write_bytes(bytes(data))
+            if changed:
+                changed[rng.randrange(len(changed))] ^= 1 << rng.randrange(8)
+        damaged.append(bytes(changed))
+    return damaged
 
 
-def _swap(files: list[Path], rng: random.Random) -> None:
-    """Entries of one kind swapped: each file gets another file's bytes."""
-    contents = [path.read_bytes() for path in files]
-    rng.shuffle(contents)
-    for path, data in zip(files, contents):
-        path.write_bytes(data)
+def _swap(contents: Contents, rng: random.Random) -> list[bytes | None]:
+    """Each gets another's bytes."""
+    shuffled: list[bytes | None] = list(contents)
+    rng.shuffle(shuffled)
+    return shuffled
 
 
-def _delete_half(files: list[Path], rng: random.Random) -> None:
-    for path in rng.sample(files, len(files) // 2):
-        path.unlink()
+def _delete_half(contents: Contents, rng: random.Random) -> list[bytes | None]:
+    deleted = set(rng.sample(range(len(contents)), len(contents) // 2))
+    return [None if number in deleted else data for number, data in enumerate(contents)]
 
 
-def _change_one_byte(files: list[Path], rng: random.Random) -> None:
-    """One byte of each file set to another value: e.g. a letter of a name in compiled code."""
-    for path in files:
-        data = bytearray(path.read_bytes())
-        if data:
-            position = rng.randrange(len(data))
-            data[position] = (data[position] + 1 + rng.randrange(255)) % 256
-        path.write_bytes(bytes(data))
+def _change_one_byte(contents: Contents, rng: random.Random) -> list[bytes | None]:
+    """One byte of each set to another value: e.g. a letter of a name in compiled code."""
+    damaged: list[bytes | None] = []
+    for data in contents:
+        changed = bytearray(data)
+        if changed:
+            position = rng.randrange(len(changed))
+            changed[position] = (changed[position] + 1 + rng.randrange(255)) % 256
+        damaged.append(bytes(changed))
+    return damaged
 
 
-def _swap_two(files: list[Path], rng: random.Random) -> None:
-    """Two entries of one kind (the same folder level) trade places."""
-    by_kind: dict[Path, list[Path]] = {}
-    for path in files:
-        by_kind.setdefault(path.parent.parent, []).append(path)
-    for group in by_kind.values():
-        if len(group) >= 2:
-            a, b = rng.sample(group, 2)
-            data_a, data_b = a.read_bytes(), b.read_bytes()
-            a.write_bytes(data_b)
-            b.write_bytes(data_a)
+def _swap_two(contents: Contents, rng: random.Random) -> list[bytes | None]:
+    """Two trade places."""
+    swapped: list[bytes | None] = list(contents)
+    if len(swapped) >= 2:
+        a, b = rng.sample(range(len(swapped)), 2)
+        swapped[a], swapped[b] = swapped[b], swapped[a]
+    return swapped
 
 
-DAMAGE: dict[str, Callable[[list[Path], random.Random], None]] = {
+Damage = Callable[[Contents, random.Random], list]
+DAMAGE: dict[str, Damage] = {
     "truncated": _truncate,
     "emptied": _empty,
     "garbage": _garbage,
@@ -206,12 +209,25 @@ DAMAGE: dict[str, Callable[[list[Path], random.Random], None]] = {
 }
 
 
+def damage_files(files: list[Path], damage: Damage, rng: random.Random) -> None:
+    """Damage files, folder by folder (files of one kind of entry sit side by side)."""
+    by_folder: dict[Path, list[Path]] = {}
+    for path in files:
+        by_folder.setdefault(path.parent.parent, []).append(path)
+    for group in by_folder.values():
+        for path, data in zip(group, damage([path.read_bytes() for path in group], rng)):
+            if data is None:
+                path.unlink()
+            else:
+                path.write_bytes(data)
+
+
 @pytest.mark.parametrize("damage", list(DAMAGE))
 def test_a_damaged_cache_never_breaks_the_next_build(project, reference, warm_cache, damage):
     shutil.copytree(warm_cache, fresh_cache(project))
     files = cache_files(project)
     assert files, "the build wrote no cache, so there is nothing to damage"
-    DAMAGE[damage](files, random.Random(15))
+    damage_files(files, DAMAGE[damage], random.Random(15))
     result = subprocess.run(mkdocs(project), capture_output=True, text=True, env=BUILD_ENV, cwd=project, timeout=TIMEOUT)
     output = result.stdout + result.stderr
     assert result.returncode == 0 and "Traceback" not in output, output[-4000:]
@@ -221,15 +237,29 @@ def test_a_damaged_cache_never_breaks_the_next_build(project, reference, warm_ca
         assert_same(project / "site", reference, f"on the build after the cache was {damage}")
 
 
-def kind_of(path: Path, project: Path) -> str:
-    """The kind of entry a cache file belongs to: the folder under the format version
-    (.cache/garden/v<N>/<kind>/…), such as post, lint, render, page, manifest, jinja, search."""
-    parts = path.relative_to(project / ".cache").parts
-    versioned = [i for i, part in enumerate(parts) if part[:1] == "v" and part[1:].isdigit()]
-    return parts[versioned[0] + 1] if versioned and len(parts) > versioned[0] + 1 else parts[0]
+def entries(project: Path) -> Path:
+    """The database of the cache's entries (`garden.speed.cache`): every kind but the search
+    index, which is a folder of files."""
+    [database] = (project / ".cache").rglob("entries.sqlite")
+    return database
 
 
-KINDS = ("post", "lint", "render", "page", "manifest", "jinja", "search")
+def damage_entries(project: Path, kind: str, damage: Damage, rng: random.Random) -> None:
+    """Damage the stored entries of one kind, behind the cache's back."""
+    with contextlib.closing(sqlite3.connect(entries(project))) as connection, connection:
+        keys, values = zip(*connection.execute("SELECT key, value FROM entries WHERE kind = ? ORDER BY key", (kind,)))
+        for key, value in zip(keys, damage(list(values), rng)):
+            if value is None:
+                connection.execute("DELETE FROM entries WHERE kind = ? AND key = ?", (kind, key))
+            else:
+                connection.execute("UPDATE entries SET value = ? WHERE kind = ? AND key = ?", (value, kind, key))
+
+
+def search_files(project: Path) -> list[Path]:
+    return [path for path in cache_files(project) if "search" in path.relative_to(project / ".cache").parts]
+
+
+KINDS = ("post", "lint", "render", "page", "manifest", "jinja")
 
 
 @pytest.mark.parametrize("damage", ["one byte changed", "bits flipped", "two swapped"])
@@ -237,12 +267,17 @@ def test_each_kind_of_cache_entry_damaged_alone_leaves_the_build_whole(project, 
     """Damage one kind of entry at a time, the rest of the cache good: the build mixes good
     entries with misses and must still write exactly what a clean build writes."""
     shutil.copytree(warm_cache, fresh_cache(project))
-    found = {kind_of(path, project) for path in cache_files(project)}
+    with contextlib.closing(sqlite3.connect(entries(project))) as connection:
+        found = {kind for (kind,) in connection.execute("SELECT DISTINCT kind FROM entries")}
     assert set(KINDS) <= found, f"the build cached no {sorted(set(KINDS) - found)} entries to damage"
-    for kind in KINDS:
+    assert search_files(project), "the build cached no search index to damage"
+    for kind in (*KINDS, "search"):
         shutil.rmtree(project / ".cache")
         shutil.copytree(warm_cache, project / ".cache")
-        DAMAGE[damage]([path for path in cache_files(project) if kind_of(path, project) == kind], random.Random(16))
+        if kind == "search":
+            damage_files(search_files(project), DAMAGE[damage], random.Random(16))
+        else:
+            damage_entries(project, kind, DAMAGE[damage], random.Random(16))
         result = subprocess.run(mkdocs(project), capture_output=True, text=True, env=BUILD_ENV, cwd=project, timeout=TIMEOUT)
         output = result.stdout + result.stderr
         assert result.returncode == 0 and "Traceback" not in output, f"{kind} entries {damage}: {output[-4000:]}"

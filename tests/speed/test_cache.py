@@ -3,8 +3,12 @@ damaged cache never breaks a build or changes its output."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +17,31 @@ import pytest
 
 from conftest import BIN, ENV, REPO, write_project
 
-from garden.speed.cache import FORMAT, Cache, TemplateBytecode, digest
+from garden.speed.cache import ENTRIES, FORMAT, Cache, TemplateBytecode, digest
 
 
-def entry_files(root: Path) -> list[Path]:
-    """Every stored entry under a cache folder (not the temporary files of a write)."""
-    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+def database(root: Path) -> Path:
+    return root / f"v{FORMAT}" / ENTRIES
+
+
+def rows(root: Path, kind: str | None = None) -> list[tuple[str, bytes]]:
+    """The stored entries (key, sealed bytes), of one kind or all, as the database holds them."""
+    with contextlib.closing(sqlite3.connect(database(root))) as connection:
+        if kind is None:
+            return connection.execute("SELECT kind, key, value FROM entries ORDER BY kind, key").fetchall()
+        return connection.execute("SELECT key, value FROM entries WHERE kind = ? ORDER BY key", (kind,)).fetchall()
+
+
+def entry(root: Path, kind: str, key: str) -> bytes:
+    with contextlib.closing(sqlite3.connect(database(root))) as connection:
+        [(value,)] = connection.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchall()
+    return value
+
+
+def set_entry(root: Path, kind: str, key: str, value: object) -> None:
+    """Change a stored entry behind the cache's back, as damage on disk would."""
+    with contextlib.closing(sqlite3.connect(database(root))) as connection, connection:
+        connection.execute("UPDATE entries SET value = ? WHERE kind = ? AND key = ?", (value, kind, key))
 
 
 # --------------------------------------------------------------------------------------------
@@ -55,6 +78,7 @@ def test_values_are_kept_in_memory_only_when_asked_to_remember(tmp_path):
     for cache in (remembering, forgetful):
         cache.put("post", "k" * 32, "value")
         shutil.rmtree(cache.root)
+        cache.close()  # as each build does at its end
     assert remembering.get("post", "k" * 32) == "value"
     assert forgetful.get("post", "k" * 32) is None
     remembering.forget_memory()
@@ -69,49 +93,42 @@ def test_a_truncated_entry_is_a_miss_and_put_overwrites_it(tmp_path):
     cache = Cache(tmp_path)
     key = digest("page")
     cache.put("render", key, {"html": "x" * 1000})
-    [entry] = entry_files(tmp_path)
-    entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
+    stored = entry(tmp_path, "render", key)
+    set_entry(tmp_path, "render", key, stored[: len(stored) // 2])
     assert Cache(tmp_path).get("render", key) is None
     Cache(tmp_path).put("render", key, {"html": "fresh"})
     assert Cache(tmp_path).get("render", key) == {"html": "fresh"}
 
 
-def test_garbage_and_empty_entries_are_misses_not_exceptions(tmp_path):
+def test_garbage_empty_and_mistyped_entries_are_misses_not_exceptions(tmp_path):
     cache = Cache(tmp_path)
-    for number, junk in enumerate([b"", b"not a pickle at all", b"\x80\x05garbage", os.urandom(64)]):
+    # The last three: a database edited by hand, where a column takes any type.
+    for number, junk in enumerate([b"", b"not a pickle at all", b"\x80\x05garbage", os.urandom(64), "text", 12, 1.5]):
         key = digest("page", number)
         cache.put("render", key, "value")
-        path = next(p for p in entry_files(tmp_path) if p.name == key)
-        path.write_bytes(junk)
+        set_entry(tmp_path, "render", key, junk)
         assert Cache(tmp_path).get("render", key) is None, junk
 
 
-def test_an_entry_that_is_a_folder_or_unreadable_is_a_miss(tmp_path):
-    cache = Cache(tmp_path)
+def test_a_write_killed_halfway_leaves_the_old_entry_and_the_database_usable(tmp_path):
+    """A worker killed in the middle of its write (here: between SQLite's INSERT and COMMIT)."""
     key = digest("page")
-    cache.put("render", key, "value")
-    [entry] = entry_files(tmp_path)
-    entry.unlink()
-    entry.mkdir()  # e.g. a cache folder mangled by hand
-    assert Cache(tmp_path).get("render", key) is None
-
-
-def test_a_leftover_temporary_file_of_a_killed_write_breaks_neither_get_nor_put(tmp_path):
-    cache = Cache(tmp_path)
-    key = digest("page")
-    cache.put("render", key, "old")
-    [entry] = entry_files(tmp_path)
-    # What a build killed between mkstemp and rename leaves beside the entries.
-    (entry.parent / ".abc123.tmp").write_bytes(b"\x80\x05half a pick")
-    (entry.parent / f".{key}.tmp").write_bytes(b"")
+    Cache(tmp_path).put("render", key, "old")
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child never returns
+        connection = sqlite3.connect(database(tmp_path), isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("UPDATE entries SET value = ? WHERE key = ?", (b"half a write", key))
+        os.kill(os.getpid(), signal.SIGKILL)
+    os.waitpid(child, 0)
     assert Cache(tmp_path).get("render", key) == "old"
-    Cache(tmp_path).put("render", key, "new")
+    Cache(tmp_path).put("render", key, "new")  # the killed writer's lock went with it
     Cache(tmp_path).put("render", digest("other"), "other")
     assert Cache(tmp_path).get("render", key) == "new"
     assert Cache(tmp_path).get("render", digest("other")) == "other"
 
 
-def test_a_failed_write_leaves_the_old_entry_and_no_temporary_file(tmp_path):
+def test_a_failed_write_leaves_the_old_entry(tmp_path):
     cache = Cache(tmp_path)
     key = digest("page")
     cache.put("render", key, "old")
@@ -120,34 +137,31 @@ def test_a_failed_write_leaves_the_old_entry_and_no_temporary_file(tmp_path):
     except Exception:  # noqa: BLE001 - which error pickle raises is not the point
         pass
     assert Cache(tmp_path).get("render", key) == "old"
-    assert not [p for p in tmp_path.rglob(".*.tmp")]
 
 
 def test_a_flipped_bit_or_a_changed_byte_anywhere_in_an_entry_is_a_miss(tmp_path):
     """Damage that still unpickles is caught by the checksum, before pickle sees the bytes."""
     key = digest("page")
     Cache(tmp_path).put("render", key, {"html": "<p>a page</p>" * 20})
-    [entry] = entry_files(tmp_path)
-    original = entry.read_bytes()
+    original = entry(tmp_path, "render", key)
     for position in range(0, len(original), 7):
         for change in (0x01, 0x80, 0xFF):
             damaged = bytearray(original)
             damaged[position] ^= change
-            entry.write_bytes(bytes(damaged))
+            set_entry(tmp_path, "render", key, bytes(damaged))
             assert Cache(tmp_path).get("render", key) is None, (position, change)
-    entry.write_bytes(original)
+    set_entry(tmp_path, "render", key, original)
     assert Cache(tmp_path).get("render", key) == {"html": "<p>a page</p>" * 20}
 
 
-def test_two_entries_swapped_on_disk_are_both_misses(tmp_path):
+def test_two_entries_swapped_are_both_misses(tmp_path):
     cache = Cache(tmp_path)
     first, second = digest("first"), digest("second")
     cache.put("render", first, "the first page")
     cache.put("render", second, "the second page")
-    a, b = (next(p for p in entry_files(tmp_path) if p.name == key) for key in (first, second))
-    data_a, data_b = a.read_bytes(), b.read_bytes()
-    a.write_bytes(data_b)
-    b.write_bytes(data_a)
+    data_first, data_second = entry(tmp_path, "render", first), entry(tmp_path, "render", second)
+    set_entry(tmp_path, "render", first, data_second)
+    set_entry(tmp_path, "render", second, data_first)
     assert Cache(tmp_path).get("render", first) is None
     assert Cache(tmp_path).get("render", second) is None
 
@@ -155,11 +169,61 @@ def test_two_entries_swapped_on_disk_are_both_misses(tmp_path):
 def test_an_entry_is_not_valid_under_another_kind(tmp_path):
     key = digest("page")
     Cache(tmp_path).put("render", key, "value")
-    [entry] = entry_files(tmp_path)
-    other = tmp_path / f"v{FORMAT}" / "page" / key[:2] / key
-    other.parent.mkdir(parents=True)
-    other.write_bytes(entry.read_bytes())
+    with contextlib.closing(sqlite3.connect(database(tmp_path))) as connection, connection:
+        connection.execute("INSERT INTO entries (kind, key, value) VALUES ('page', ?, ?)", (key, entry(tmp_path, "render", key)))
     assert Cache(tmp_path).get("page", key) is None
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "a folder"])
+def test_a_damaged_database_is_started_afresh_and_never_raises(tmp_path, damage, caplog):
+    cache = Cache(tmp_path)
+    for number in range(300):  # more than one page of the database, so truncating cuts rows
+        cache.put("render", digest(number), "x" * 200)
+    cache.close()
+    path = database(tmp_path)
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        assert not leftover.exists()  # closing folded the log into the database
+    data = path.read_bytes()
+    if damage == "a folder":
+        path.unlink()
+        path.mkdir()
+    else:
+        path.write_bytes({"garbage": os.urandom(len(data)), "truncated": data[: len(data) // 3], "empty": b""}[damage])
+    damaged = Cache(tmp_path)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.garden"):
+        found = [damaged.get("render", digest(number)) for number in range(300)]
+        damaged.put("render", digest("new"), "new")
+    assert all(value is None or value == "x" * 200 for value in found)
+    if damage == "a folder":  # not ours to delete: nothing is kept, and the build goes on
+        assert damaged.get("render", digest("new")) is None
+        assert "cannot be written" in caplog.text
+    else:
+        assert Cache(tmp_path).get("render", digest("new")) == "new"
+        assert damage == "empty" or "starts afresh" in caplog.text
+
+
+def test_forked_workers_and_their_parent_write_at_once_and_read_each_others_entries(tmp_path):
+    cache = Cache(tmp_path)
+    cache.put("render", digest("before"), "before the fork")  # the parent's connection is open
+    children = []
+    for worker in range(3):
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child never returns
+            code = 0
+            try:
+                assert cache.get("render", digest("before")) == "before the fork"
+                for number in range(150):
+                    cache.put("render", digest(worker, number), (worker, number))
+            except BaseException:  # noqa: BLE001 - reported through the exit code
+                code = 1
+            os._exit(code)
+        children.append(child)
+    for number in range(150):
+        cache.put("render", digest("parent", number), number)
+    assert [os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) for child in children] == [0, 0, 0]
+    for reader in (cache, Cache(tmp_path)):
+        assert all(reader.get("render", digest(worker, number)) == (worker, number) for worker in range(3) for number in range(150))
+        assert all(reader.get("render", digest("parent", number)) == number for number in range(150))
 
 
 def test_compiled_templates_are_checked_before_jinja_runs_them(tmp_path):
@@ -174,12 +238,11 @@ def test_compiled_templates_are_checked_before_jinja_runs_them(tmp_path):
 
     page = {"title": "hello"}
     assert environment().get_template("t.html").render(page=page) == "HELLO!"
-    [entry] = entry_files(tmp_path)
-    data = entry.read_bytes()
+    [(key, data)] = rows(tmp_path, "jinja")
     assert b"title" in data
-    entry.write_bytes(data.replace(b"title", b"titlf"))
+    set_entry(tmp_path, "jinja", key, data.replace(b"title", b"titlf"))
     assert environment().get_template("t.html").render(page=page) == "HELLO!"
-    assert entry.read_bytes() == data  # compiled again, and stored again whole
+    assert entry(tmp_path, "jinja", key) == data  # compiled again, and stored again whole
 
 
 def test_a_posts_heading_ids_are_found_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
@@ -197,11 +260,27 @@ def test_a_posts_heading_ids_are_found_once_and_then_read_from_the_cache(tmp_pat
     assert memo.anchor_finder(Cache(tmp_path / "cache"))(post) == expected  # a new build's cache object
 
 
+def test_entries_of_another_code_version_are_deleted_by_the_next_build(tmp_path, monkeypatch):
+    from garden.speed import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "code_version", lambda: "garden 1")
+    Cache(tmp_path).put("render", digest("old page"), "old")
+    Cache(tmp_path).put("render", digest("page"), "kept")
+    assert len(rows(tmp_path, "render")) == 2
+    assert Cache(tmp_path).get("render", digest("page")) == "kept"  # the same version keeps its entries
+    monkeypatch.setattr(cache_module, "code_version", lambda: "garden 2")  # an upgrade
+    upgraded = Cache(tmp_path)
+    assert upgraded.get("render", digest("page")) is None
+    upgraded.put("render", digest("new page"), "new")
+    assert [key for key, _ in rows(tmp_path, "render")] == [digest("new page")]
+    assert Cache(tmp_path).get("render", digest("new page")) == "new"
+
+
 def test_entries_live_under_the_format_version(tmp_path):
     """Bumping FORMAT starts afresh: old entries are in another folder, never misread."""
     Cache(tmp_path).put("render", digest("page"), "value")
-    [entry] = entry_files(tmp_path)
-    assert entry.relative_to(tmp_path).parts[:2] == (f"v{FORMAT}", "render")
+    assert database(tmp_path).relative_to(tmp_path).parts == (f"v{FORMAT}", ENTRIES)
+    assert [key for key, _ in rows(tmp_path, "render")] == [digest("page")]
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,7 +331,7 @@ def test_garden_cache_dir_moves_the_cache(tmp_path, monkeypatch):
     cache = Cache.beside(tmp_path / "project")
     assert cache.root == (tmp_path / "elsewhere").resolve()
     cache.put("post", digest("p"), 1)
-    assert entry_files(tmp_path / "elsewhere")
+    assert rows(tmp_path / "elsewhere", "post") == [(digest("p"), entry(tmp_path / "elsewhere", "post", digest("p")))]
     assert not (tmp_path / "project").exists()
 
 
@@ -297,6 +376,13 @@ def corrupt(files: list[Path]) -> None:
         path.write_bytes(data[: len(data) // 2])
 
 
+def corrupt_entries(root: Path) -> set[str]:
+    """Truncate every stored entry to half its length; the kinds there were."""
+    with contextlib.closing(sqlite3.connect(database(root))) as connection, connection:
+        connection.execute("UPDATE entries SET value = substr(value, 1, length(value) / 2)")
+        return {kind for (kind,) in connection.execute("SELECT DISTINCT kind FROM entries")}
+
+
 def sample_project(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "content", tmp_path / "content")
     return write_project(tmp_path, {}, nav=True)
@@ -310,10 +396,8 @@ def test_a_build_over_corrupted_cache_entries_succeeds_and_matches_a_clean_build
     cache_dir = tmp_path / "cache"
     cached = {"GARDEN_CACHE_DIR": str(cache_dir)}
     build(config, tmp_path / "first", cached)
-    entries = [p for p in entry_files(cache_dir) if "search" not in p.relative_to(cache_dir).parts]
-    kinds = {p.relative_to(cache_dir).parts[1] for p in entries}
+    kinds = corrupt_entries(cache_dir)
     assert {"post", "render", "page", "manifest", "jinja"} <= kinds, kinds
-    corrupt(entries)
     output = build(config, tmp_path / "cached", cached)
     build(config, tmp_path / "clean", {"GARDEN_NO_CACHE": "1"})
     assert "took 0 from the cache" in output  # every damaged entry was a miss…
@@ -332,7 +416,7 @@ def test_a_build_over_a_corrupted_search_index_in_the_cache_writes_a_whole_index
     cache_dir = tmp_path / "cache"
     cached = {"GARDEN_CACHE_DIR": str(cache_dir)}
     build(config, tmp_path / "first", cached)
-    index_files = [p for p in entry_files(cache_dir) if "search" in p.relative_to(cache_dir).parts]
+    index_files = sorted(p for p in (cache_dir / f"v{FORMAT}" / "search").rglob("*") if p.is_file())
     assert any(p.name == "pagefind-entry.json" for p in index_files)
     corrupt(index_files)
     build(config, tmp_path / "cached", cached)
