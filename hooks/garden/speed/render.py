@@ -62,10 +62,11 @@ class Rendered:
         mkdocs16.set_rendered_title(page, self.title)
         page.present_anchor_ids = set(self.anchors)
         if self.links_to_anchors is not None:
+            by_src_uri = files.src_uris  # not get_file_from_path, which parses each path again
             page.links_to_anchors = {
                 target: links
                 for src_uri, links in self.links_to_anchors.items()
-                if (target := files.get_file_from_path(src_uri)) is not None
+                if (target := by_src_uri.get(src_uri)) is not None
             }
 
 
