@@ -41,7 +41,7 @@ from .check.lint import lint_garden
 from .markdown.callouts import KNOWN_TYPES
 from .markdown import context as markdown_context
 from .model.config import GardenConfig
-from .model.errors import GardenError
+from .model.errors import GardenError, forget_paths
 from .model.index import Garden
 from .model.layout import SiteLayout
 from .model.post import Post
@@ -120,6 +120,7 @@ def start(command: str, dirty: bool = False) -> None:
 def configure(config: MkDocsConfig) -> MkDocsConfig:
     global build
     new_report()
+    forget_paths()  # findings name files as they are now
     mkdocs16.install(_reported_link)  # the only reach into MkDocs' internals; MkDocs 1.6 only
     search.new_build()
     markdown_context.publish(None)
@@ -315,13 +316,14 @@ def finish_pages() -> None:
         log.info(f"Markdown: converted {b.renders.rendered} pages, took {b.renders.reused} from the cache")
         session.cache.put("manifest", manifest_key(b.config), b.sources)
     if session.dirty is not None and b.garden is not None:
-        session.dirty.remove_stale(b.site_dir, b.written, b.garden)
+        session.dirty.remove_stale(b.site_dir, b.written, b.garden, drafts=session.serving)
 
 
 def redirects() -> None:
     b = _current()
     if b.garden is not None:
-        report(write_redirects(b.garden, b.site_dir, b.config.site_url, drafts=session.serving))
+        replaceable = session.dirty.replaceable() if session.dirty is not None else frozenset()
+        report(write_redirects(b.garden, b.site_dir, b.config.site_url, drafts=session.serving, replaceable=replaceable))
 
 
 def feed() -> None:
@@ -371,7 +373,7 @@ def _reported_link(src_uri: str, url: str) -> bool:
     post = None if build is None or build.garden is None else build.garden.post_at(src_uri)
     if post is None:
         return False
-    problem = check_address(url, post, build.garden).problem  # type: ignore[union-attr]
+    problem = check_address(url, post, build.garden, hints=False).problem  # type: ignore[union-attr]
     return problem is not None and reported(post.path, problem)
 
 

@@ -136,3 +136,27 @@ def test_the_rendered_link_points_at_an_id_the_target_page_has(tmp_path):
 
     assert convert(source.split("---\n", 2)[2]).css_first("a").attributes["href"] == "steering.md#1-love-hate"
     assert convert(STEERING.split("---\n", 2)[2]).css_first("[id='1-love-hate']").tag == "h3"
+
+
+def test_a_link_to_a_missing_file_names_look_alikes_once_and_the_bare_check_names_none(tmp_path, monkeypatch):
+    """The bare check (MkDocs' log filter asks it for every warning a cached page replays) says
+    the same problem without the fuzzy search; the search itself runs once per file name."""
+    from garden.model.index import Garden
+    from garden.model.resolve import check_address
+
+    (tmp_path / "a.md").write_text(post("A", "See [the chart](chart.svg).\n", permalink="a"), encoding="utf-8")
+    (tmp_path / "chart.png").write_bytes(b"\x89PNG")
+    garden = Garden.load(tmp_path)
+    source = garden.post_at("a.md")
+    searches = []
+    look_alikes = Garden._look_alikes
+    monkeypatch.setattr(Garden, "_look_alikes", staticmethod(lambda path: searches.append(path) or look_alikes(path)))
+    full = check_address("chart.svg", source, garden)
+    assert full.problem == "link 'chart.svg' leads to no file: the content folder has no chart.svg"
+    assert "did you mean 'chart.png'?" in full.hint
+    assert check_address("chart.svg", source, garden).hint == full.hint
+    assert len(searches) == 1
+    bare = check_address("chart.svg", source, Garden.load(tmp_path), hints=False)
+    assert (bare.problem, bare.hint) == (full.problem, "")
+    assert len(searches) == 1  # the bare check searched nothing
+    assert check_address("chart.png", source, garden, hints=False).problem is None

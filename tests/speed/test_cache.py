@@ -202,6 +202,16 @@ def test_a_damaged_database_is_started_afresh_and_never_raises(tmp_path, damage,
         assert damage == "empty" or "starts afresh" in caplog.text
 
 
+def test_a_cache_folder_that_cannot_be_made_is_all_misses_and_says_so(tmp_path, caplog):
+    (tmp_path / "cache").write_text("a file where the cache's folder would be")
+    cache = Cache(tmp_path / "cache")
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.garden"):
+        assert cache.get("render", digest("page")) is None
+        cache.put("render", digest("page"), "value")
+        assert cache.get("render", digest("page")) is None
+    assert "cannot be written" in caplog.text
+
+
 def test_forked_workers_and_their_parent_write_at_once_and_read_each_others_entries(tmp_path):
     cache = Cache(tmp_path)
     cache.put("render", digest("before"), "before the fork")  # the parent's connection is open

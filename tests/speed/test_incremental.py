@@ -541,8 +541,21 @@ def test_serve_rebuilds_match_a_fresh_serve_build_after_each_edit(tmp_path, dirt
         assert not served.has_page("essay-tending")
 
         (content / "essays/new.md").write_text(post("A new essay", "Linking [[callouts]].\n", permalink="new", tags=["writing"]), encoding="utf-8")
+        redirect = tmp_path / "site" / "frontmatter" / "index.html"  # an alias of a post no edit here touches
+        before = redirect.stat().st_mtime_ns
         served = rebuild("add a post")
         assert "A new essay" in backlink_titles(served, "callouts")
+        if dirty:  # an unchanged redirect is left as it is, not written again
+            assert redirect.stat().st_mtime_ns == before
+
+        # Redirects whose page changes: the post's title, then which post an alias belongs to.
+        edit(content / "drafts-and-publishing.md", "title: Drafts and publishing", "title: Drafts, and when to publish")
+        served = rebuild("retitle a post with an alias")
+        assert served.page("drafts").css_first("title").text() == "Redirecting to Drafts, and when to publish"
+        edit(content / "drafts-and-publishing.md", "aliases:\n  - drafts\ndescription:", "description:")
+        edit(content / "essays/callouts.md", "aliases: [admonitions]", "aliases: [admonitions, drafts]")
+        served = rebuild("move an alias")
+        assert served.page("drafts").css_first("a").attributes["href"] == "../callouts/"
     finally:
         server.close()
     assert not (tmp_path / "no-cache").exists()

@@ -115,10 +115,11 @@ def markdown_link_target(href: str, source: Post, garden: Garden) -> Post | None
 _SCRIPT_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 
-def check_address(href: str, source: Post, garden: Garden) -> Resolution:
+def check_address(href: str, source: Post, garden: Garden, *, hints: bool = True) -> Resolution:
     """What is wrong with a link the garden does not resolve itself (`resolve_href` left it
     alone): a script address, or a relative path to a file the content folder does not have,
-    which MkDocs would report without a line. Fine links give `NOT_OURS`."""
+    which MkDocs would report without a line. Fine links give `NOT_OURS`. Without `hints`, the
+    problem only (the same words): no search for the file names that look alike."""
     if _SCRIPT_SCHEME.match(href):
         scheme = href.split(":", 1)[0].strip().lower()
         return Resolution(
@@ -137,10 +138,13 @@ def check_address(href: str, source: Post, garden: Garden) -> Resolution:
             problem=f"link {_brief(href)} leads outside the content folder, where the site has nothing",
             hint="link to a file inside the content folder",
         )
+    problem = f"link {_brief(href)} leads to no file: the content folder has no {target}"
+    if not hints:
+        return NOT_OURS if garden.has_file(target) else Resolution(problem=problem)
     if (close := garden.missing_file(target)) is None:
         return NOT_OURS
     return Resolution(
-        problem=f"link {_brief(href)} leads to no file: the content folder has no {target}",
+        problem=problem,
         hint=("did you mean " + " or ".join(f"'{name}'" for name in close) + "? " if close else "check the path: ")
         + "a relative link starts from this post's folder",
     )

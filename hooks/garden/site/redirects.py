@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urljoin
 
 from ..model.errors import GardenError
 from ..model.index import Garden
+from ..model.post import Post
 
 _PAGE = """<!doctype html>
 <html lang="en">
@@ -41,38 +43,60 @@ def redirect_page(target: str, canonical: str, title: str) -> str:
     )
 
 
-def write_redirects(garden: Garden, site_dir: Path, site_url: str | None, *, drafts: bool) -> list[GardenError]:
-    """Write one page per alias of every built post; return the aliases that would overwrite a file."""
+def redirected(garden: Garden, *, drafts: bool) -> dict[str, Post]:
+    """The aliases a build redirects, those of every built post, and where each leads."""
+    return {alias: post for alias, post in garden.redirects.items() if drafts or not post.is_draft}
+
+
+def write_redirects(
+    garden: Garden, site_dir: Path, site_url: str | None, *, drafts: bool, replaceable: frozenset[str] = frozenset()
+) -> list[GardenError]:
+    """Write one page per alias of every built post; return the aliases that would overwrite a file.
+    `replaceable`: aliases whose redirect page an earlier build may have left in the site
+    (`--dirty`); such a page is rewritten if it changed, and left alone if not: under `mkdocs
+    serve`, rewriting hundreds of them after every save costs a file creation each."""
     problems = []
-    for alias, post in garden.redirects.items():
-        if post.is_draft and not drafts:
-            continue  # the post itself is not built, so its aliases would lead nowhere
+    for alias, post in redirected(garden, drafts=drafts).items():
         page = site_dir / alias / "index.html"
-        if page.exists():
-            problems.append(
-                GardenError(
-                    post.path,
-                    post.line_of("aliases") or post.line_of("permalink"),
-                    f"alias '{alias}' would overwrite {page.relative_to(site_dir)}, which the site already has",
-                    "choose another alias",
-                )
-            )
-            continue
         depth = "../" * (len(Path(alias).parts))
         target = depth + post.url if post.url else depth or "./"
         canonical = urljoin(site_url, post.url) if site_url else target
+        text = redirect_page(target, canonical, post.title)
+        if page.exists():
+            left = _redirect_text(page) if alias in replaceable else None
+            if left == text:
+                continue
+            if left is None:
+                problems.append(
+                    GardenError(
+                        post.path,
+                        post.line_of("aliases") or post.line_of("permalink"),
+                        f"alias '{alias}' would overwrite {page.relative_to(site_dir)}, which the site already has",
+                        "choose another alias",
+                    )
+                )
+                continue
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(redirect_page(target, canonical, post.title), encoding="utf-8")
+        page.write_text(text, encoding="utf-8")
     return problems
 
 
-def remove_redirects(site_dir: Path, aliases: list[str]) -> None:
+def _redirect_text(page: Path) -> str | None:
+    """The text of `page` if it is a redirect page the garden wrote, else None."""
+    try:
+        text = page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if text.startswith(_PAGE[: _PAGE.index("{")]) else None
+
+
+def remove_redirects(site_dir: Path, aliases: Iterable[str]) -> None:
     """Delete the redirect pages an earlier build wrote at `aliases` (a build into a folder that
     is not emptied first: `--dirty`), leaving any other file there alone."""
     for alias in aliases:
         page = site_dir / alias / "index.html"
-        try:
-            if page.read_text(encoding="utf-8").startswith(_PAGE[: _PAGE.index("{")]):
+        if _redirect_text(page) is not None:
+            try:
                 page.unlink()
-        except (OSError, UnicodeDecodeError):
-            continue
+            except OSError:
+                continue

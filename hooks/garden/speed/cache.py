@@ -163,6 +163,8 @@ class Cache:
             except sqlite3.Error as error:  # locked too long, or damaged: a miss
                 self._failed(error)
                 return None
+            except OSError:  # the cache's folder cannot be made: a miss
+                return None
         data = opened(row[0], kind, key) if row and isinstance(row[0], bytes) else None
         if data is not None and self.remember:
             self._memory[(kind, key)] = data
@@ -181,7 +183,7 @@ class Cache:
                 connection = self._connection()
                 if connection is not None:  # one statement, its own transaction: whole or absent
                     connection.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", (kind, key, code_version(), entry))
-            except sqlite3.OperationalError as error:  # a full disk, say: the build goes on without keeping it
+            except (sqlite3.OperationalError, OSError) as error:  # a full disk, say: the build goes on without keeping it
                 self.unwritable(error)
             except sqlite3.Error as error:
                 self._failed(error)
@@ -221,17 +223,18 @@ class Cache:
                 if isinstance(error, sqlite3.OperationalError) or not self._start_afresh(path, error):
                     raise
                 connection = _connect(path)
+            self._open = (os.getpid(), connection)
             if not self._pruned:
                 self._pruned = True
                 _prune(connection)
-        elif path.is_file():
+            return connection
+        if path.is_file():
             # Without write access SQLite cannot share its lock file: read it as a file that
             # does not change, which it does not while nobody may write it.
             connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        else:
-            return None
-        self._open = (os.getpid(), connection)
-        return connection
+            self._open = (os.getpid(), connection)
+            return connection
+        return None
 
     def _failed(self, error: sqlite3.Error) -> None:
         """A read or write that SQLite refused: a damaged database starts afresh (once per

@@ -18,7 +18,7 @@ from mkdocs.structure.files import Files
 
 from ..model.index import Garden
 from ..site.pages import GardenFile
-from ..site.redirects import remove_redirects
+from ..site.redirects import redirected, remove_redirects
 from .cache import digest
 
 
@@ -43,7 +43,7 @@ class DirtySite:
                 written[file.dest_uri] = output
                 del reused[file.src_uri]
 
-    def remove_stale(self, site_dir: Path, written: dict[str, str], garden: Garden) -> None:
+    def remove_stale(self, site_dir: Path, written: dict[str, str], garden: Garden, *, drafts: bool) -> None:
         """Delete the pages (and alias redirects) of posts that are gone or moved."""
         for dest_uri in self.on_disk.keys() - written.keys():
             page = site_dir / dest_uri
@@ -52,8 +52,15 @@ class DirtySite:
                 if folder == site_dir or any(folder.iterdir()):
                     break
                 folder.rmdir()
-        # This build's aliases too: `mkdocs build --dirty` finds the last build's redirects in site/.
-        remove_redirects(site_dir, [*self.redirected, *garden.redirects])
+        # The redirects this build will not write: those of the last build (under `mkdocs serve`),
+        # or any of the garden's aliases (`mkdocs build --dirty` finds the last build's in site/).
+        # The others are rewritten, or left as they are if unchanged (`replaceable`).
+        kept = set(redirected(garden, drafts=drafts))
+        remove_redirects(site_dir, sorted({*self.redirected, *garden.redirects} - kept))
         self.on_disk = dict(written)
-        self.redirected = list(garden.redirects)
+        self.redirected = sorted(kept)
+
+    def replaceable(self) -> frozenset[str]:
+        """The aliases whose redirect pages an earlier build may have left (after `remove_stale`)."""
+        return frozenset(self.redirected)
 
