@@ -84,3 +84,21 @@ def test_listing_is_newest_first_without_drafts_home_or_unlisted_pages(tmp_path)
 def test_hidden_folders_are_not_posts(tmp_path):
     garden = garden_of(tmp_path, {"a.md": post("A"), ".obsidian/notes.md": "not a post"})
     assert [p.title for p in garden.posts] == ["A"] and not garden.errors
+
+
+def test_a_section_is_found_once_per_text_even_for_copies_of_a_post(tmp_path, monkeypatch):
+    """Copies of a post (the same text under other names) share the answer; another text does not."""
+    from garden.model import index
+
+    body = "## Roots\n\nDeep.\n\n## Leaves\n\nGreen.\n"
+    files = {"a.md": post("A", body, permalink="a"), "b.md": post("B", body, permalink="b"), "c.md": post("C", "## Roots\n\nShallow.\n", permalink="c")}
+    garden = garden_of(tmp_path, files)
+    searches = []
+    find_section = index.find_section
+    monkeypatch.setattr(index, "find_section", lambda *args: searches.append(args) or find_section(*args))
+    first = garden.section(garden.post_at("a.md"), "roots")
+    assert "Deep." in first.text
+    assert garden.section(garden.post_at("b.md"), "roots") == first
+    assert len(searches) == 1
+    assert "Shallow." in garden.section(garden.post_at("c.md"), "roots").text
+    assert len(searches) == 2

@@ -59,6 +59,7 @@ class Garden:
     _anchors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _closest: dict[str, list[Post]] = field(default_factory=dict, repr=False)
     _missing: dict[str, tuple[str, ...] | None] = field(default_factory=dict, repr=False)  # missing_file's answers
+    _sections: dict[tuple, Section | None] = field(default_factory=dict, repr=False)  # section's answers
     _inputs: dict[str, str] = field(default_factory=dict, repr=False)  # garden.speed.trace's digests of this build's garden
     _converted: set[str] = field(default_factory=set, repr=False)  # bodies converted (see `converted_again`)
     _loaded_files: tuple | None = field(default=None, repr=False)  # the folder's Markdown files when loaded whole
@@ -197,8 +198,13 @@ class Garden:
 
     def section(self, post: Post, fragment: str | None, lede: bool = False) -> Section | None:
         """The Markdown of a post's section (by heading text or id, or `^block-id`; the whole
-        body for None) that an `![[post#fragment]]` embed shows (see `garden.model.embeds`)."""
-        return find_section(post.body, post.body_line, fragment, lede)
+        body for None) that an `![[post#fragment]]` embed shows (see `garden.model.embeds`).
+        Remembered by the post's text: every cached page that embeds a section asks again, and
+        finding one scans the whole body (1.7 s of a profiled serve rebuild of the real corpus)."""
+        question = (post.body, post.body_line, fragment, lede)
+        if question not in self._sections:
+            self._sections[question] = find_section(*question)
+        return self._sections[question]
 
     def media_file(self, target: str, post: Post) -> str | None:
         """The content-relative path of the local picture (or video, sound) an embed in `post`
