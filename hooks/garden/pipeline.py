@@ -322,8 +322,8 @@ def finish_pages() -> None:
 def redirects() -> None:
     b = _current()
     if b.garden is not None:
-        replaceable = session.dirty.replaceable() if session.dirty is not None else frozenset()
-        report(write_redirects(b.garden, b.site_dir, b.config.site_url, drafts=session.serving, replaceable=replaceable))
+        dirty = session.dirty is not None
+        report(write_redirects(b.garden, b.site_dir, b.config.site_url, drafts=session.serving, dirty=dirty))
 
 
 def feed() -> None:

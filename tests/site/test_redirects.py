@@ -36,7 +36,7 @@ def test_a_dirty_rebuild_leaves_unchanged_redirects_alone_and_rewrites_changed_o
     # The next build, under --dirty: post B is retitled, post A is not.
     files["b.md"] = post("Post B, retitled", "B.\n", permalink="b", aliases=["old-b"])
     garden = garden_of(tmp_path / "content", files)
-    assert write_redirects(garden, site, None, drafts=False, replaceable=frozenset(redirected(garden, drafts=False))) == []
+    assert write_redirects(garden, site, None, drafts=False, dirty=True) == []
     assert old_a.stat().st_mtime_ns == stamp
     assert "Post B, retitled" in old_b.read_text(encoding="utf-8")
     assert target_of(old_b) == "../b/"
@@ -47,19 +47,19 @@ def test_an_alias_never_overwrites_a_file_that_is_not_a_redirect_page(tmp_path):
     garden = garden_of(tmp_path / "content", {"a.md": post("Post A", "A.\n", permalink="a", aliases=["taken"])})
     (site / "taken").mkdir(parents=True)
     (site / "taken/index.html").write_text("<p>someone else's page</p>", encoding="utf-8")
-    for replaceable in (frozenset(), frozenset({"taken"})):
-        [problem] = write_redirects(garden, site, None, drafts=False, replaceable=replaceable)
+    for dirty in (False, True):
+        [problem] = write_redirects(garden, site, None, drafts=False, dirty=dirty)
         assert "alias 'taken' would overwrite taken/index.html" in str(problem)
         assert (site / "taken/index.html").read_text(encoding="utf-8") == "<p>someone else's page</p>"
 
 
-def test_a_redirect_left_by_an_earlier_build_is_a_clash_unless_replaceable(tmp_path):
+def test_a_redirect_left_by_an_earlier_build_is_a_clash_unless_the_build_is_dirty(tmp_path):
     """A clean build finds no redirect pages of its own in the site: one there is a clash."""
     site = tmp_path / "site"
     garden = garden_of(tmp_path / "content", {"a.md": post("Post A", "A.\n", permalink="a", aliases=["old-a"])})
     write_redirects(garden, site, None, drafts=False)
     assert len(write_redirects(garden, site, None, drafts=False)) == 1
-    assert write_redirects(garden, site, None, drafts=False, replaceable=frozenset({"old-a"})) == []
+    assert write_redirects(garden, site, None, drafts=False, dirty=True) == []
 
 
 def test_drafts_aliases_are_redirected_only_when_drafts_are_built_and_removal_spares_other_files(tmp_path):

@@ -49,11 +49,11 @@ def redirected(garden: Garden, *, drafts: bool) -> dict[str, Post]:
 
 
 def write_redirects(
-    garden: Garden, site_dir: Path, site_url: str | None, *, drafts: bool, replaceable: frozenset[str] = frozenset()
+    garden: Garden, site_dir: Path, site_url: str | None, *, drafts: bool, dirty: bool = False
 ) -> list[GardenError]:
     """Write one page per alias of every built post; return the aliases that would overwrite a file.
-    `replaceable`: aliases whose redirect page an earlier build may have left in the site
-    (`--dirty`); such a page is rewritten if it changed, and left alone if not: under `mkdocs
+    `dirty`: the site folder was not emptied first, so an alias may hold the redirect page an
+    earlier build wrote; it is rewritten if it changed, and left alone if not: under `mkdocs
     serve`, rewriting hundreds of them after every save costs a file creation each."""
     problems = []
     for alias, post in redirected(garden, drafts=drafts).items():
@@ -63,7 +63,7 @@ def write_redirects(
         canonical = urljoin(site_url, post.url) if site_url else target
         text = redirect_page(target, canonical, post.title)
         if page.exists():
-            left = _redirect_text(page) if alias in replaceable else None
+            left = _redirect_text(page) if dirty else None
             if left == text:
                 continue
             if left is None:

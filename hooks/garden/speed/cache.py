@@ -212,15 +212,14 @@ class Cache:
         none to read. A connection never crosses a fork (see `_close_before_fork`)."""
         if self._open is not None and self._open[0] == os.getpid():
             return self._open[1]
-        assert self.root is not None
-        path = self.root / f"v{FORMAT}" / ENTRIES
+        path = self._database
         if self.writable:
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 connection = _connect(path)
             except sqlite3.DatabaseError as error:
                 # Not a database, or damaged past opening; busy or unopenable is no damage.
-                if isinstance(error, sqlite3.OperationalError) or not self._start_afresh(path, error):
+                if isinstance(error, sqlite3.OperationalError) or not self._start_afresh(error):
                     raise
                 connection = _connect(path)
             self._open = (os.getpid(), connection)
@@ -236,18 +235,24 @@ class Cache:
             return connection
         return None
 
+    @property
+    def _database(self) -> Path:
+        assert self.root is not None
+        return self.root / f"v{FORMAT}" / ENTRIES
+
     def _failed(self, error: sqlite3.Error) -> None:
         """A read or write that SQLite refused: a damaged database starts afresh (once per
         process); anything else is left for the next call to try again."""
         if isinstance(error, sqlite3.OperationalError) or self.root is None:
             return  # busy past the timeout, or a read-only database: misses, not damage
         self._close()
-        if not self.writable or not self._start_afresh(self.root / f"v{FORMAT}" / ENTRIES, error):
+        if not self.writable or not self._start_afresh(error):
             self.unwritable(error)
 
-    def _start_afresh(self, path: Path, error: sqlite3.Error) -> bool:
+    def _start_afresh(self, error: sqlite3.Error) -> bool:
         if self._started_afresh or not self.writable:
             return False
+        path = self._database
         self._started_afresh = True
         _log.info(f"the build cache {path} is damaged ({error}): it starts afresh")
         for damaged in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

@@ -54,13 +54,9 @@ class DirtySite:
                 folder.rmdir()
         # The redirects this build will not write: those of the last build (under `mkdocs serve`),
         # or any of the garden's aliases (`mkdocs build --dirty` finds the last build's in site/).
-        # The others are rewritten, or left as they are if unchanged (`replaceable`).
+        # The others are rewritten, or left as they are if unchanged (`write_redirects(dirty=)`).
         kept = set(redirected(garden, drafts=drafts))
         remove_redirects(site_dir, sorted({*self.redirected, *garden.redirects} - kept))
         self.on_disk = dict(written)
         self.redirected = sorted(kept)
-
-    def replaceable(self) -> frozenset[str]:
-        """The aliases whose redirect pages an earlier build may have left (after `remove_stale`)."""
-        return frozenset(self.redirected)
 

@@ -120,14 +120,14 @@ def link_finder(cache: Cache, found: dict[str, list[tuple[str, str]]] | None = N
     back): a post's links and their excerpts are reused while its source, and every answer its
     links got from the garden (which post, with which title), are the same."""
     found = found if found is not None else {}
-    settings: dict[int, str] = {}  # by garden: the site's Markdown settings, the same for every post
+    settings: list = [None, ""]  # the site's Markdown settings (one object for every post of a build) and their digest
 
     def outgoing(post: Post, garden: Garden) -> list[tuple[str, str]]:
         if post.src_uri in found:
             return found.pop(post.src_uri)
-        if id(garden) not in settings:
-            settings[id(garden)] = digest(stable(garden.markdown_settings))
-        key = digest(code_version(), post.src_uri, post.body, post_fingerprint(post), settings[id(garden)])
+        if garden.markdown_settings is not settings[0]:
+            settings[:] = [garden.markdown_settings, digest(stable(garden.markdown_settings))]
+        key = digest(code_version(), post.src_uri, post.body, post_fingerprint(post), settings[1])
         cached = cache.get("links", key)
         if cached is None or not cached[1].holds(garden):
             trace = Trace()
