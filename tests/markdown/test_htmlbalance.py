@@ -10,7 +10,11 @@ import textwrap
 import markdown
 import pytest
 from conftest import site_markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
+
+from garden.markdown.htmlbalance import HtmlBalancePostprocessor
 
 
 def convert(source: str) -> tuple[str, markdown.Markdown]:
@@ -103,3 +107,26 @@ def test_it_works_as_a_plain_python_markdown_extension():
     html = markdown.markdown("<div>\n<p>x</p>\n</div>\n</div>\n\nAfter.\n", extensions=["garden.markdown.htmlbalance"])
     page = in_page(html)
     assert page.css_first("article > p").text() == "After."
+
+
+# A page whose every piece of raw HTML balances by itself is passed over without reading the
+# whole page (`_each_balanced`). Random pages of balanced and unbalanced pieces, Markdown around
+# them, come out the same, repairs included, as when every page is read in full.
+HTML_PIECES = st.sampled_from(
+    ["<b>", "</b>", "<div>", "</div>", "<div>\n", "\n</div>\n", "<span>x</span>", "<p>", "</p>", "<li>", "<ul>",
+     "</ul>", "<br>", "<img src=x>", "<svg><path d='M0'/></svg>", "<select><option>a</select>", "<!-- c -->",
+     "<script>'</div>'</script>", "<em>'q'</em>", "\n\n", "\n", "text", "'quote'", "*em*", "`</div>`", "> ",
+     "- ", "$a<b$", "&amp;", "[^1]", "\n\n[^1]: note <b>", "\n\n```\n<div>\n```\n"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(source=st.lists(HTML_PIECES, max_size=25).map("".join))
+def test_pages_passed_over_as_balanced_come_out_as_when_read_in_full(source):
+    quick, quick_converter = convert(source)
+    quick_repairs = [(r.kind, r.tag.name) for r in quick_converter.html_repairs]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(HtmlBalancePostprocessor, "_each_balanced", lambda self, text, restore: False)
+        full, full_converter = convert(source)
+    assert quick == full
+    assert quick_repairs == [(r.kind, r.tag.name) for r in full_converter.html_repairs]

@@ -247,6 +247,8 @@ class HtmlBalancePostprocessor(Postprocessor):
         if not stash.html_counter:
             return text
         restore = self.md.postprocessors["raw_html"] if "raw_html" in self.md.postprocessors else None
+        if self._each_balanced(text, restore):
+            return text
         tags = list(self._tags(text, None, 0, restore, frozenset()))
         repairs = balance(tags)
         self.md.html_repairs = repairs
@@ -268,6 +270,27 @@ class HtmlBalancePostprocessor(Postprocessor):
             else:
                 stash.rawHtmlBlocks[owner] = edits.apply(owner, str(stash.rawHtmlBlocks[owner]))
         return text
+
+    def _each_balanced(self, text: str, restore: Any) -> bool:
+        """Whether each piece of the author's HTML in `text` closes, by itself, every element it
+        opens and no other. Then the page needs no repair (Markdown's own elements always
+        balance), and reading its every tag can be skipped: most pages' stash holds only
+        smarty's entities and highlighted code, and reading all of the page took a tenth of
+        converting an essay. (toc runs the postprocessors on each heading's text too.)"""
+        stash = self.md.htmlStash
+        for placeholder in PLACEHOLDER.finditer(text):
+            index = int(placeholder.group(1) or placeholder.group(2))
+            if index >= stash.html_counter:
+                continue
+            entry = stash.rawHtmlBlocks[index]
+            if not isinstance(entry, str):
+                return False  # md_in_html's elements, which hold Markdown and placeholders
+            html = restore.stash_to_string(entry) if restore is not None else entry
+            if "<" not in html:
+                continue  # an entity, or text: no tags
+            if PLACEHOLDER.search(html) or balance(self._plain_tags(html, 0, len(html), index, 0, True)):
+                return False
+        return True
 
     def _tags(self, text: str, owner: int | None, doc: int, restore: Any, seen: frozenset[int]) -> Iterator[Tag]:
         """The tags of `text` (Markdown's output, or stash entry `owner`), with the stash entries
