@@ -124,16 +124,31 @@ def plain_config(garden: dict[str, Any]) -> dict[str, Any]:
     stay the same.
 
     Its only hook is bench/plain_hook.py, which turns a bare-string `tags:` into a list: without
-    it Material's tags plugin aborts on the corpus, which has such tags as real exports do."""
+    it Material's tags plugin aborts on the corpus, which has such tags as real exports do.
+
+    A garden extension that stands in for a stock one (`STOCK`: the same options, the same
+    output) becomes that stock extension, so both sites render the same typography."""
     config = _deep_copy(garden)
     config["hooks"] = [str(PLAIN_HOOK)]
     config["markdown_extensions"] = [
-        entry for entry in config.get("markdown_extensions", []) if not extension_name(entry).startswith("garden.")
+        _as_stock(entry)
+        for entry in config.get("markdown_extensions", [])
+        if not extension_name(entry).startswith("garden.") or extension_name(entry) in STOCK
     ]
     theme = config.get("theme")
     if isinstance(theme, dict):
         theme.pop("custom_dir", None)
     return config
+
+
+STOCK = {"garden.markdown.smarty": "smarty"}  # garden extension -> the stock one it replaces
+
+
+def _as_stock(entry: Any) -> Any:
+    name = extension_name(entry)
+    if name not in STOCK:
+        return entry
+    return {STOCK[name]: entry[name]} if isinstance(entry, dict) else STOCK[name]
 
 
 def extension_name(entry: Any) -> str:

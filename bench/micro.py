@@ -1,4 +1,4 @@
-"""Three small measures behind decisions of the speed layer (issue 14), each printed as figures:
+"""Four small measures behind decisions of the speed layer (issue 14), each printed as figures:
 
   posts     reading N posts into a garden with an empty cache: one by one in this process,
             against parsed ahead in forked workers (`garden.speed.memo.PostReader.ahead`)
@@ -7,8 +7,11 @@
             page could save
   cache     writing N cache-sized entries one file each (as `garden.speed.cache.Cache` did), as
             rows of its SQLite database (as it does now), and appended to one file (the floor)
+  smarty    converting 200 essays with the site's extensions, with Python-Markdown's `smarty`
+            and with `garden.markdown.smarty` in its place (the HTML is checked to be the same),
+            and with neither: what smart typography costs each way
 
-Usage: python bench/micro.py [posts|markdown|cache ...] [--corpus DIR] [--runs K]. The corpus
+Usage: python bench/micro.py [posts|markdown|cache|smarty ...] [--corpus DIR] [--runs K]. The corpus
 defaults to bench/.work/corpus-1000 (written by `python bench/generate.py 1000 bench/.work/corpus-1000`
 or by bench/scale.py). Temporary files go to the system's temporary folder and are deleted.
 """
@@ -107,12 +110,44 @@ def cache_writes(count: int, runs: int) -> None:
             print(f"cache: {count} entries of {len(data)} bytes: " + ", ".join(f"{how} {seconds:.3f} s" for how, seconds in timings.items()))
 
 
-MEASURES = ("posts", "markdown", "cache")
+def smarty(corpus: Path, runs: int) -> None:
+    import frontmatter
+    import markdown
+    from mkdocs.config import load_config
+
+    config = load_config(str(PROJECT_DIR / "mkdocs.yml"))
+    names, settings = list(config["markdown_extensions"]), dict(config["mdx_configs"])
+    ours = names.index("garden.markdown.smarty")
+    variants = {}
+    for label, name in (("stock smarty", "smarty"), ("garden.markdown.smarty", "garden.markdown.smarty"), ("no smarty", None)):
+        extensions = names[:ours] + ([name] if name else []) + names[ours + 1 :]
+        options = {**settings, **({name: settings.get("garden.markdown.smarty", {})} if name else {})}
+        variants[label] = markdown.Markdown(extensions=extensions, extension_configs=options)
+    essays = sorted(corpus.rglob("*.md"))[:200]
+    texts = [frontmatter.loads(essay.read_text(encoding="utf-8")).content for essay in essays]
+    for text in texts[:3]:
+        for md in variants.values():
+            md.reset().convert(text)  # imports, first-use caches
+    for _ in range(runs):
+        timings, outputs = {}, {}
+        for label, md in variants.items():
+            start = time.perf_counter()
+            outputs[label] = [md.reset().convert(text) for text in texts]
+            timings[label] = (time.perf_counter() - start) / len(texts)
+        same = outputs["stock smarty"] == outputs["garden.markdown.smarty"]
+        print(
+            f"smarty: {len(texts)} essays, ms each: "
+            + ", ".join(f"{label} {seconds * 1000:.1f}" for label, seconds in timings.items())
+            + f"; same HTML with both smarty: {'yes' if same else 'NO'}"
+        )
+
+
+MEASURES = ("posts", "markdown", "cache", "smarty")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("measures", nargs="*", metavar="MEASURE", help="posts, markdown or cache (default: all three)")
+    parser.add_argument("measures", nargs="*", metavar="MEASURE", help="posts, markdown, cache or smarty (default: all four)")
     parser.add_argument("--corpus", type=Path, default=PROJECT_DIR / "bench" / ".work" / "corpus-1000", help="a folder of essays")
     parser.add_argument("--runs", type=int, default=2, help="times each measure is repeated (default: 2)")
     parser.add_argument("--entries", type=int, default=5000, help="cache entries written (default: 5000)")
@@ -120,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     measures = args.measures or list(MEASURES)
     if unknown := [name for name in measures if name not in MEASURES]:
         parser.error(f"unknown measure {', '.join(unknown)}: choose from {', '.join(MEASURES)}")
-    if {"posts", "markdown"} & set(measures) and not args.corpus.is_dir():
+    if {"posts", "markdown", "smarty"} & set(measures) and not args.corpus.is_dir():
         parser.exit(2, f"micro.py: no corpus at {args.corpus}: run `python bench/generate.py 1000 {args.corpus}`, or pass --corpus\n")
     if "posts" in measures:
         posts(args.corpus.resolve(), args.runs)
@@ -128,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         markdown_instances(args.corpus, args.runs)
     if "cache" in measures:
         cache_writes(args.entries, args.runs)
+    if "smarty" in measures:
+        smarty(args.corpus, args.runs)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Smart quotes, dashes and ellipses (Python-Markdown's smarty, as mkdocs.yml configures it):
+"""Smart quotes, dashes and ellipses (smarty's rules, by garden.markdown.smarty as mkdocs.yml configures it):
 in prose only, never in code, math, URLs or raw HTML."""
 
 from __future__ import annotations
