@@ -41,10 +41,16 @@ def too_deep(body: str, first_line: int = 1, limit: int = MAX_DEPTH) -> TooDeep 
     """The first place where `body` nests deeper than `limit`, or None."""
     html = 0
     inline = 0  # emphasis and brackets opened in the current paragraph
+    # Counting emphasis run by run is most of this check's time, and no paragraph of an essay
+    # comes near the limit: until a paragraph holds more marks than the limit (a bound on
+    # what it can open), its lines are only kept, and counted exactly if it gets there.
+    marks = 0
+    uncounted: list[str] = []  # the paragraph's lines so far, while `marks` is within the limit
     for line in prose_lines(body, first_line):
         number, text = line.number, line.text
         if line.blank:
-            inline = 0
+            inline = marks = 0
+            uncounted = []
             continue
         if line.depth > limit:
             return TooDeep(number, "quotes", line.depth)
@@ -61,18 +67,38 @@ def too_deep(body: str, first_line: int = 1, limit: int = MAX_DEPTH) -> TooDeep 
                         return TooDeep(number, "HTML elements", html)
         if line.html_block:
             continue  # raw HTML: no Markdown inline markup
-        for run in _RUN.finditer(text):
-            before = text[run.start() - 1] if run.start() else " "
-            after = text[run.end()] if run.end() < len(text) else " "
-            marks = run[0]
-            if marks[0] == "[":
-                inline += len(marks)
-            elif marks[0] == "]":
-                inline = max(0, inline - len(marks))
-            elif before.isspace() and not after.isspace():  # opens: `*word`
-                inline += len(marks)
-            elif after.isspace() and not before.isspace():  # closes: `word*`
-                inline = max(0, inline - len(marks))
-            if inline > limit:
-                return TooDeep(number, "emphasis or brackets", inline)
+        if marks <= limit:
+            marks += sum(map(text.count, _OPENING))
+            if marks <= limit:
+                uncounted.append(text)
+                continue
+            for earlier in uncounted:  # within the limit before this line: it cannot be passed there
+                inline = _emphasis(earlier, inline, limit)
+            uncounted = []
+        inline = _emphasis(text, inline, limit)
+        if inline > limit:
+            return TooDeep(number, "emphasis or brackets", inline)
     return None
+
+
+_OPENING = "*_~^=["  # the characters of every run that can open emphasis or a bracket
+
+
+def _emphasis(text: str, inline: int, limit: int) -> int:
+    """How many emphasis runs and brackets are open after `text`, `inline` being open before it;
+    as soon as more than `limit` are, that many."""
+    for run in _RUN.finditer(text):
+        before = text[run.start() - 1] if run.start() else " "
+        after = text[run.end()] if run.end() < len(text) else " "
+        marks = run[0]
+        if marks[0] == "[":
+            inline += len(marks)
+        elif marks[0] == "]":
+            inline = max(0, inline - len(marks))
+        elif before.isspace() and not after.isspace():  # opens: `*word`
+            inline += len(marks)
+        elif after.isspace() and not before.isspace():  # closes: `word*`
+            inline = max(0, inline - len(marks))
+        if inline > limit:
+            return inline
+    return inline

@@ -184,7 +184,7 @@ class Post:
         """Minutes to read the body (garden.model.readingtime). Worked out once per source: the
         build cache keeps it with the parsed post, since a listing of a thousand essays asks
         for every one of them."""
-        return reading_minutes(self.body)
+        return reading_minutes(self.body, self.body_line)
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key)

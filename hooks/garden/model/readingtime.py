@@ -20,12 +20,12 @@ _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _WORD = re.compile(r"\w")
 
 
-def words_read(body: str) -> int:
+def words_read(body: str, first_line: int = 1) -> int:
     count = 0
     in_footnote = False
     folded_at = 0  # the quote depth of the folded callout being skipped (0: none)
     previous_blank = True
-    for line in prose_lines(body):
+    for line in prose_lines(body, first_line):  # the line numbers do not matter; the post's are read already
         if line.html_block:
             continue  # raw HTML blocks: embeds, widgets, not prose
         if folded_at and (line.depth < folded_at or (line.blank and line.depth == 0)):
@@ -45,5 +45,5 @@ def words_read(body: str) -> int:
     return count
 
 
-def reading_minutes(body: str) -> int:
-    return max(1, math.ceil(words_read(body) / WORDS_PER_MINUTE))
+def reading_minutes(body: str, first_line: int = 1) -> int:
+    return max(1, math.ceil(words_read(body, first_line) / WORDS_PER_MINUTE))
