@@ -5,7 +5,8 @@ on the page itself, with the same `file:line: message (hint)` lines as `garden c
   nowhere) gets a list of them at the top of its article.
 - A post that cannot be built at all (broken frontmatter, a permalink another post has) gets a
   stand-in page at the address it would have had, holding its problems, instead of a 404.
-- The 404 page lists every problem in the garden (overrides/404.html asks `garden_problems()`).
+- The 404 page lists the garden's problems, errors first, up to `SHOWN` of them (overrides/404.html
+  asks `garden_problems()`).
 
 Only the preview does this: `mkdocs build` (and so `make build`, which is strict and fails on
 any of these) never writes a problem into a page. The list is added to each page's HTML after
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from html import escape
 from pathlib import Path
 
@@ -35,6 +37,7 @@ ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
 SLUG = re.compile(r"^[A-Za-z0-9._~-]+$")
 BANNER = '<section class="garden-problems" role="alert"'
 STAND_IN = "garden-problems"  # the `garden_problems` key of a stand-in page's frontmatter
+SHOWN = 100  # problems listed on the 404 page; `garden check` lists them all
 
 
 @dataclass
@@ -52,9 +55,14 @@ class Problems:
         path = self.stand_ins.get(page.file.src_uri) or (page.file.abs_src_path and Path(page.file.abs_src_path))
         return self.by_path.get(_key(path), []) if path else []
 
-    def everything(self) -> list[dict[str, str]]:
-        """Every problem, for the 404 page's template."""
-        return [_shown(finding) for findings in self.by_path.values() for finding in findings]
+    def everything(self, shown: int = SHOWN) -> dict[str, Any]:
+        """For the 404 page's template: how many problems the garden has, and the first `shown`,
+        errors (posts that cannot be built, perhaps the page the reader wanted) before warnings.
+        A garden imported with thousands of broken links would otherwise have a 404 page of
+        thousands of lines, made again on every rebuild."""
+        findings = [finding for found in self.by_path.values() for finding in found]
+        first = sorted(findings, key=lambda finding: finding.severity != "error")[:shown]
+        return {"count": len(findings), "shown": [_shown(finding) for finding in first]}
 
     def annotate(self, output: str, page: Page) -> str:
         """The page's HTML with its problems listed at the top of the article."""
