@@ -31,8 +31,7 @@ def on_page_read_source(page, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    garden.prepare_page(page)
-    return markdown
+    return garden.prepare_page(page, markdown)
 
 
 def on_env(env, config, files):

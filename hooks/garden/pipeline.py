@@ -233,11 +233,14 @@ def page_source(page: Page) -> str | None:
     return pages.page_source(_current().post_of(page))
 
 
-def prepare_page(page: Page) -> None:
-    """Give the page the post model's frontmatter."""
+def prepare_page(page: Page, markdown: str) -> str:
+    """Give the page the post model's frontmatter; its Markdown, unless a plugin changed it, is
+    the post model's own string."""
     post = _current().post_of(page)
-    if post is not None:
-        page.meta = pages.page_meta(post)
+    if post is None:
+        return markdown
+    page.meta = pages.page_meta(post)
+    return pages.shared_source(markdown, post)
 
 
 def convert_page(page: Page, config: MkDocsConfig, files: Files) -> None:

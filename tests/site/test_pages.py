@@ -50,3 +50,22 @@ def test_a_garden_file_is_modified_until_the_garden_says_otherwise(tmp_path):
     assert isinstance(file, File) and file.is_modified()
     file.unchanged = True
     assert not file.is_modified()
+
+
+def test_a_page_keeps_the_post_models_string_as_its_markdown_not_a_second_copy(tmp_path):
+    from pathlib import Path
+
+    from mkdocs.utils.meta import get_data
+
+    from garden.model.post import Post
+    from garden.site.pages import page_source, shared_source
+
+    for line_end, shared in (("\n", True), ("\r\n", False)):
+        raw = line_end.join(["---", "title: An essay", "---", "", "", "Some *text*.", "", "More."]).encode()
+        post = Post.from_bytes(raw, Path("/g/content/essay.md"), Path("/g/content"))
+        markdown, _ = get_data(page_source(post))  # what MkDocs makes of the page's source
+        assert markdown.startswith("Some") and markdown is not post.body
+        kept = shared_source(markdown, post)
+        assert (kept is post.body) is shared
+        assert kept.strip() == markdown.strip()
+    assert shared_source("Changed by a plugin.", post) == "Changed by a plugin."
