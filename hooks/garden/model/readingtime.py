@@ -25,7 +25,7 @@ def words_read(body: str, first_line: int = 1) -> int:
     in_footnote = False
     folded_at = 0  # the quote depth of the folded callout being skipped (0: none)
     previous_blank = True
-    for line in prose_lines(body, first_line):  # the line numbers do not matter; the post's are read already
+    for line in prose_lines(body, first_line):  # numbered as the other checks number them: read once for all
         if line.html_block:
             continue  # raw HTML blocks: embeds, widgets, not prose
         if folded_at and (line.depth < folded_at or (line.blank and line.depth == 0)):
