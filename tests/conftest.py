@@ -21,12 +21,14 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def site_markdown() -> markdown.Markdown:
-    """A Markdown converter with exactly the extensions and settings of mkdocs.yml."""
+def site_markdown(instead: dict[str, str] | None = None) -> markdown.Markdown:
+    """A Markdown converter with exactly the extensions and settings of mkdocs.yml; `instead`
+    swaps extensions by name (`{"garden.markdown.smarty": "smarty"}`), with the same settings."""
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     names, settings = [], {}
     for entry in config["markdown_extensions"]:
         name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        name = (instead or {}).get(name, name)
         names.append(name)
         settings[name] = options or {}
     return markdown.Markdown(extensions=names, extension_configs=settings)

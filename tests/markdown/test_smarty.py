@@ -11,7 +11,7 @@ import frontmatter
 import markdown
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, site_markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,17 +37,7 @@ def pair(extensions: list[str], configs: dict, options: dict) -> tuple[markdown.
 
 def site_pair() -> tuple[markdown.Markdown, markdown.Markdown]:
     """The site's extensions, as mkdocs.yml lists them, with stock smarty or the garden's."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    converters = []
-    for ours in (False, True):
-        names, configs = [], {}
-        for entry in config["markdown_extensions"]:
-            name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
-            if name == "garden.markdown.smarty" and not ours:
-                name = "smarty"
-            names.append(name)
-            configs[name] = options or {}
-        converters.append(markdown.Markdown(extensions=names, extension_configs=configs))
+    converters = [site_markdown({"garden.markdown.smarty": "smarty"}), site_markdown()]
     # Two different loops are compared, not one with itself.
     assert [type(md.treeprocessors["smarty"]).__module__ for md in converters] == ["markdown.treeprocessors", "garden.markdown.smarty"]
     return converters[0], converters[1]

@@ -277,38 +277,43 @@ class HtmlBalancePostprocessor(Postprocessor):
         balance), and reading its every tag can be skipped: most pages' stash holds only
         smarty's entities and highlighted code, and reading all of the page took a tenth of
         converting an essay. (toc runs the postprocessors on each heading's text too.)"""
-        stash = self.md.htmlStash
         for placeholder in PLACEHOLDER.finditer(text):
-            index = int(placeholder.group(1) or placeholder.group(2))
-            if index >= stash.html_counter:
+            if (found := self._stashed(placeholder, restore)) is None:
                 continue
-            entry = stash.rawHtmlBlocks[index]
+            index, entry, html = found
             if not isinstance(entry, str):
                 return False  # md_in_html's elements, which hold Markdown and placeholders
-            html = restore.stash_to_string(entry) if restore is not None else entry
             if "<" not in html:
                 continue  # an entity, or text: no tags
             if PLACEHOLDER.search(html) or balance(self._plain_tags(html, 0, len(html), index, 0, True)):
                 return False
         return True
 
+    def _stashed(self, placeholder: re.Match, restore: Any) -> tuple[int, Any, str] | None:
+        """The stash entry a placeholder stands for: its index, the entry, and its HTML as
+        raw_html will put it back (None: no such entry)."""
+        index = int(placeholder.group(1) or placeholder.group(2))
+        stash = self.md.htmlStash
+        if index >= stash.html_counter:
+            return None
+        entry = stash.rawHtmlBlocks[index]
+        return index, entry, restore.stash_to_string(entry) if restore is not None else str(entry)
+
     def _tags(self, text: str, owner: int | None, doc: int, restore: Any, seen: frozenset[int]) -> Iterator[Tag]:
         """The tags of `text` (Markdown's output, or stash entry `owner`), with the stash entries
         its placeholders stand for read in place; `doc` is where `text` starts in the page."""
         raw = owner is not None
-        stash = self.md.htmlStash
         position = 0
         for placeholder in PLACEHOLDER.finditer(text):
             start, stop = placeholder.span()
             yield from self._plain_tags(text, position, start, owner, doc - position, raw)
             doc += start - position
             position = stop
-            index = int(placeholder.group(1) or placeholder.group(2))
-            if index >= stash.html_counter or index in seen:
+            found = self._stashed(placeholder, restore)
+            if found is None or found[0] in seen:
                 doc += stop - start
                 continue
-            entry = stash.rawHtmlBlocks[index]
-            html = restore.stash_to_string(entry) if restore is not None else str(entry)
+            index, entry, html = found
             # As raw_html will put it back: a block of HTML loses the paragraph Markdown put around it.
             paragraph = placeholder.group(1) is not None and not (restore is not None and restore.isblocklevel(html))
             if paragraph:

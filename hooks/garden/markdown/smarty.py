@@ -34,8 +34,6 @@ from markdown.extensions import smarty as stock
 from markdown.extensions.smarty import SubstituteTextPattern
 from markdown.treeprocessors import Treeprocessor
 
-_PLACEHOLDER = re.compile(re.escape(util.INLINE_PLACEHOLDER_PREFIX) + r"([0-9]+)" + re.escape(util.ETX))
-
 # The literal each of smarty's patterns cannot match without, by the pattern's source: a pattern
 # is tried only on a text that holds it, and most texts hold none. A pattern not listed here (a
 # later smarty's) is tried on every text.
@@ -101,7 +99,7 @@ class SmartyTreeprocessor(Treeprocessor):
                 start = begin + len(placeholder)
         if not replaced:
             return text
-        return _PLACEHOLDER.sub(lambda found: _restore(found, replaced), text)
+        return util.INLINE_PLACEHOLDER_RE.sub(lambda found: _restore(found, replaced), text)
 
 
 def _restore(found: re.Match, replaced: list[str]) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .anchors import anchors_of
 from .backlinks import Backlink, Outgoing, find_backlinks
@@ -27,6 +28,7 @@ from .post import Post
 from .sequences import Sequence, build_sequences
 from .slugs import slugify
 
+T = TypeVar("T")
 LESSWRONG_KEYS = ("lw-page-url", "original_url")  # frontmatter that says where a post came from
 
 
@@ -56,10 +58,7 @@ class Garden:
     _by_src: dict[str, Post] = field(default_factory=dict, repr=False)
     _by_title: dict[str, list[Post]] = field(default_factory=dict, repr=False)
     _lesswrong: dict[tuple[str, str | None], Post] = field(default_factory=dict, repr=False)
-    _anchors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    _closest: dict[str, list[Post]] = field(default_factory=dict, repr=False)
-    _missing: dict[str, tuple[str, ...] | None] = field(default_factory=dict, repr=False)  # missing_file's answers
-    _sections: dict[tuple, Section | None] = field(default_factory=dict, repr=False)  # section's answers
+    _answers: dict[tuple, Any] = field(default_factory=dict, repr=False)  # see `_remembered`
     _inputs: dict[str, str] = field(default_factory=dict, repr=False)  # garden.speed.trace's digests of this build's garden
     _converted: set[str] = field(default_factory=set, repr=False)  # bodies converted (see `converted_again`)
     _loaded_files: tuple | None = field(default=None, repr=False)  # the folder's Markdown files when loaded whole
@@ -186,15 +185,16 @@ class Garden:
         """Posts whose permalink or alias (for a slug) or title (for words) looks like `name`,
         for "did you mean" hints. Remembered: a broken link is often repeated."""
         query = name.strip().casefold()
-        if query not in self._closest:
-            if " " in query:
-                names: dict[str, Post] = {p.title.casefold(): p for p in self.posts}
-            else:
-                names = {**self._redirects, **self._by_slug}
-            similar = difflib.get_close_matches(query, names, n=count, cutoff=0.6)
-            containing = [n for n in sorted(names) if query and query in n]
-            self._closest[query] = list(dict.fromkeys(names[n] for n in [*similar, *containing]))[:count]
-        return self._closest[query]
+        return self._remembered(("closest", query, count), lambda: self._closest_to(query, count))
+
+    def _closest_to(self, query: str, count: int) -> list[Post]:
+        if " " in query:
+            names: dict[str, Post] = {p.title.casefold(): p for p in self.posts}
+        else:
+            names = {**self._redirects, **self._by_slug}
+        similar = difflib.get_close_matches(query, names, n=count, cutoff=0.6)
+        containing = [n for n in sorted(names) if query and query in n]
+        return list(dict.fromkeys(names[n] for n in [*similar, *containing]))[:count]
 
     def section(self, post: Post, fragment: str | None, lede: bool = False) -> Section | None:
         """The Markdown of a post's section (by heading text or id, or `^block-id`; the whole
@@ -202,9 +202,7 @@ class Garden:
         Remembered by the post's text: every cached page that embeds a section asks again, and
         finding one scans the whole body (1.7 s of a profiled serve rebuild of the real corpus)."""
         question = (post.body, post.body_line, fragment, lede)
-        if question not in self._sections:
-            self._sections[question] = find_section(*question)
-        return self._sections[question]
+        return self._remembered(("section", *question), lambda: find_section(*question))
 
     def media_file(self, target: str, post: Post) -> str | None:
         """The content-relative path of the local picture (or video, sound) an embed in `post`
@@ -230,9 +228,9 @@ class Garden:
         """None if the content folder has the file at `target` (a `/`-separated path inside
         it), else the names of up to two files beside it that look alike. Remembered: the
         look-alikes cost 86 ms in a folder of 1,000 posts, and copies of a post repeat its links."""
-        if target not in self._missing:
-            self._missing[target] = None if self.has_file(target) else self._look_alikes(self.content_dir / target)
-        return self._missing[target]
+        return self._remembered(
+            ("missing_file", target), lambda: None if self.has_file(target) else self._look_alikes(self.content_dir / target)
+        )
 
     @staticmethod
     def _look_alikes(path: Path) -> tuple[str, ...]:
@@ -244,9 +242,14 @@ class Garden:
 
     def anchors(self, post: Post) -> frozenset[str]:
         """The ids a link may point at on the post's page (headings and explicit ids)."""
-        if post.src_uri not in self._anchors:
-            self._anchors[post.src_uri] = self.find_anchors(post)
-        return self._anchors[post.src_uri]
+        return self._remembered(("anchors", post.src_uri), lambda: self.find_anchors(post))
+
+    def _remembered(self, question: tuple, answer: Callable[[], T]) -> T:
+        """The answer to `question` (a method's name and arguments), worked out once: the index
+        does not change once loaded, and every cached page and every copy of a link asks again."""
+        if question not in self._answers:
+            self._answers[question] = answer()
+        return self._answers[question]
 
     @cached_property
     def sequences(self) -> dict[str, Sequence]:
