@@ -25,7 +25,6 @@ in the site folder) is the `Session`.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -52,11 +51,11 @@ from .site.guard import SiteGuard
 from .site.redirects import write_redirects
 from .site.report import log, report, reported, warning_level
 from .site.report import new_build as new_report
-from .speed import mkdocs16
+from .speed import collector, mkdocs16
 from .speed.cache import Cache, digest
 from .speed.dirty import DirtySite
 from .speed.memo import PostReader, anchor_finder, link_finder, post_linter
-from .speed.output import OutputMemo, as_written
+from .speed.output import OutputMemo, SitePages, as_written
 from .speed.parallel import cpu_count
 from .speed.render import RenderMemo
 
@@ -119,6 +118,8 @@ def start(command: str, dirty: bool = False) -> None:
 
 def configure(config: MkDocsConfig) -> MkDocsConfig:
     global build
+    if session.serving and mkdocs16.SUPPORTED:
+        collector.pause()  # until `finish` or `abandon`: see garden.speed.collector
     new_report()
     forget_paths()  # findings name files as they are now
     mkdocs16.install(_reported_link)  # the only reach into MkDocs' internals; MkDocs 1.6 only
@@ -265,7 +266,7 @@ def render_templates(env: Environment, files: Files) -> Environment:
     b = _current()
     assert b.garden is not None and b.nav is not None
     report(pages.missing_templates(b.garden, files, env))
-    b.outputs = OutputMemo(session.cache, b.garden, b.config, b.nav)
+    b.outputs = OutputMemo(session.cache, b.garden, b.config, b.nav, b.renders)
     b.outputs.choose([file.page for file in files.documentation_pages() if file.page and file.page.content is not None])
     b.outputs.compiled_templates(env)
     templates.extend(env, b.outputs.tracing, serving=session.serving)
@@ -295,9 +296,10 @@ def keep_page(output: str, page: Page) -> str:
     index, which changes only when some page does."""
     b = _current()
     written = as_written(output)  # the form pages wait in, and are digested in
+    written_digest = b.outputs.digest_of(page, written) if b.outputs is not None else digest(written)
     if b.outputs is not None:
-        b.outputs.keep(page, written)
-    b.written[page.file.dest_uri] = digest(written)
+        b.outputs.keep(page, written, written_digest)
+    b.written[page.file.dest_uri] = written_digest
     # Under `mkdocs serve`, a post's problems are shown on its page (garden.site.preview).
     return b.problems.annotate(output, page) if b.problems else output
 
@@ -362,10 +364,14 @@ def abandon() -> None:
 
 def _let_go() -> None:
     """What only this build needed on disk: the pages the workers rendered; and the cache's
-    connection, whose closing folds the entries written into the database file."""
-    if build is not None and build.outputs is not None:
-        build.outputs.close()
-    session.cache.close()
+    connection, whose closing folds the entries written into the database file. The garbage
+    collector runs again."""
+    try:
+        if build is not None and build.outputs is not None:
+            build.outputs.close()
+        session.cache.close()
+    finally:
+        collector.resume()
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,7 +390,7 @@ def callout_types(b: Build) -> frozenset[str]:
     return KNOWN_TYPES | b.settings.callout_types
 
 
-def pages_digest(b: Build, outputs: Mapping[str, bytes] | None = None) -> str | None:
+def pages_digest(b: Build, outputs: SitePages | None = None) -> str | None:
     """The digest of every page in the built site: the garden's pages (as written, or as they
     will be: `outputs`), and its alias redirects; None when an HTML file came from elsewhere
     (a theme or content file)."""
@@ -392,7 +398,7 @@ def pages_digest(b: Build, outputs: Mapping[str, bytes] | None = None) -> str | 
         return None
     if any(f.dest_uri.endswith(".html") and not f.is_documentation_page() for f in b.files):
         return None
-    written = b.written if outputs is None else {dest: digest(html) for dest, html in outputs.items()}
+    written = b.written if outputs is None else {dest: outputs.digest_of(dest) for dest in outputs}
     aliases = sorted((alias, post.url) for alias, post in b.garden.redirects.items())
     return digest(sorted(written.items()), aliases, b.config.site_url)
 

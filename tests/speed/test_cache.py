@@ -85,6 +85,33 @@ def test_values_are_kept_in_memory_only_when_asked_to_remember(tmp_path):
     assert remembering.get("post", "k" * 32) is None
 
 
+def test_a_shared_value_is_unpickled_once_under_serve_and_a_copy_otherwise(tmp_path):
+    """`get(shared=True)` hands every rebuild of `mkdocs serve` the same object; a build, or a
+    get that may change its value, gets a fresh copy."""
+    remembering, forgetful = Cache(tmp_path / "serve", remember=True), Cache(tmp_path / "build")
+    for cache in (remembering, forgetful):
+        cache.put("page", "k" * 32, ["moss"])
+    first = remembering.get("page", "k" * 32, shared=True)
+    assert first == ["moss"] and remembering.get("page", "k" * 32, shared=True) is first
+    assert remembering.get("page", "k" * 32) is not first  # not shared: a copy to change
+    once = forgetful.get("page", "k" * 32, shared=True)
+    assert once == ["moss"] and forgetful.get("page", "k" * 32, shared=True) is not once
+
+
+def test_a_value_put_again_replaces_the_shared_one(tmp_path):
+    """A page rendered again under the same key (its trace no longer held) must not be answered
+    with the object of the rebuild before."""
+    cache = Cache(tmp_path, remember=True)
+    cache.put("page", "k" * 32, "old output")
+    assert cache.get("page", "k" * 32, shared=True) == "old output"
+    cache.put("page", "k" * 32, "new output")
+    assert cache.get("page", "k" * 32, shared=True) == "new output"
+    cache.forget_memory()
+    shutil.rmtree(tmp_path)
+    cache.close()
+    assert cache.get("page", "k" * 32, shared=True) is None  # forgotten, and gone from disk
+
+
 # --------------------------------------------------------------------------------------------
 # Damaged entries and interrupted writes
 

@@ -310,6 +310,32 @@ def test_a_build_without_the_cache_writes_nothing_to_the_cache_folders(tmp_path)
     assert not (tmp_path / ".cache").exists()
 
 
+def test_html_a_plugin_changes_after_conversion_is_not_taken_for_the_html_the_cache_gave(tmp_path):
+    """A page's output is cached under a digest of its HTML, which comes with the cached
+    conversion; a plugin's `on_page_content` that changes the HTML (here: a stamp read from a
+    file, which no Markdown mentions) makes another key, even though the Markdown is the same."""
+    import yaml
+
+    config = write_project(tmp_path, {"index.md": post("Home", "Welcome.\n"), "essay.md": post("Essay", "Words.\n", permalink="essay")})
+    stamp = tmp_path / "stamp.txt"
+    (tmp_path / "stamp.py").write_text(
+        "from pathlib import Path\n"
+        "def on_page_content(html, page, config, files):\n"
+        "    stamp = (Path(config.config_file_path).parent / 'stamp.txt').read_text()\n"
+        "    return html + f'<p class=\"stamp\">{stamp}</p>'\n",
+        encoding="utf-8",
+    )
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["hooks"].append(str(tmp_path / "stamp.py"))
+    config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    twins = Twins(config, tmp_path / "work")
+    for step, text in (("first stamp", "moss"), ("second stamp", "lichen")):
+        stamp.write_text(text, encoding="utf-8")
+        cached, _ = twins.build(step)
+        assert texts(cached.page("essay"), "p.stamp") == [text]
+    assert cached.reused[0] == 0  # the second build converted nothing: its HTML came from the cache
+
+
 # --------------------------------------------------------------------------------------------
 # The benchmark corpus
 

@@ -11,6 +11,7 @@ import pytest
 from conftest import ENV, post, write_project
 from selectolax.lexbor import LexborHTMLParser
 
+from garden.speed.cache import digest
 from garden.speed.output import Spooled, WaitingPages
 
 
@@ -55,6 +56,42 @@ def test_the_pages_by_site_path_stay_readable_while_mkdocs_pass_takes_them():
         by_path = pages.by_site_path({"a/index.html": "a.md", "b/index.html": "b.md"})
         pages.pop("a.md"), pages.pop("b.md")
         assert dict(by_path) == {"a/index.html": b"<p>moss</p>", "b/index.html": b"<p>stone</p>"}
+    finally:
+        pages.close()
+
+
+def test_a_pages_digest_is_the_one_it_came_with_or_else_worked_out():
+    """Digests that came with a page (from the cache entry, or the worker that rendered it) are
+    not worked out again; any other is the digest of the bytes."""
+    pages = WaitingPages()
+    try:
+        (known,) = spooled(pages, "1", [b"<p>moss</p>"])
+        (unknown,) = spooled(pages, "2", [b"<p>stone</p>"])
+        pages.add_spooled("a.md", Spooled(known.path, known.offset, known.size, "from the worker"))
+        pages.add_spooled("b.md", unknown)
+        pages.put("c.md", b"<p>fern</p>", "from the cache")
+        pages["d.md"] = b"<p>lichen</p>"
+        assert [pages.digest_of(name) for name in ("a.md", "b.md", "c.md", "d.md")] == [
+            "from the worker", digest(b"<p>stone</p>"), "from the cache", digest(b"<p>lichen</p>")
+        ]  # fmt: skip
+        by_path = pages.by_site_path({"c/index.html": "c.md", "d/index.html": "d.md"})
+        assert [by_path.digest_of(path) for path in by_path] == ["from the cache", digest(b"<p>lichen</p>")]
+        pages["c.md"] = b"<p>other</p>"  # held anew: the digest that came with the old output goes
+        assert pages.digest_of("c.md") == digest(b"<p>other</p>")
+    finally:
+        pages.close()
+
+
+def test_a_served_page_keeps_its_digest_only_if_it_is_written_as_it_was_served():
+    pages = WaitingPages()
+    try:
+        pages.put("a.md", b"<p>moss</p>", "from the cache")
+        pages.put("b.md", b"<p>stone</p>", "from the cache")
+        assert pages.serve("a.md") == b"<p>moss</p>" and "a.md" not in pages
+        assert pages.serve("b.md") == b"<p>stone</p>"
+        assert pages.written_digest("a.md", b"<p>moss</p>") == "from the cache"
+        assert pages.written_digest("b.md", b"<p>stone, changed</p>") == digest(b"<p>stone, changed</p>")
+        assert pages.written_digest("c.md", b"<p>never served</p>") == digest(b"<p>never served</p>")
     finally:
         pages.close()
 

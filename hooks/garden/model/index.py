@@ -86,10 +86,11 @@ class Garden:
             garden._loaded_files = _signature(paths)
         paths = sorted(paths)
         refused: dict[Path, GardenError | None] = {}  # None: deleted since it was listed (under `mkdocs serve`)
+        links: dict[Path, bool] = {}  # folders that are (or are not) symbolic links
         for path in paths:
             if not os.path.lexists(path):
                 refused[path] = None
-            elif (outside := _outside(path, inside)) is not None:
+            elif (outside := _outside(path, inside, links)) is not None:
                 refused[path] = outside
         if ahead is not None:
             ahead([path for path in paths if path not in refused], content_dir)
@@ -373,10 +374,19 @@ def _signature(paths: Iterable[Path]) -> tuple:
     return tuple(signature)
 
 
-def _outside(path: Path, project: Path) -> GardenError | None:
+def _outside(path: Path, project: Path, links: dict[Path, bool]) -> GardenError | None:
     """Why the file at `path` is not the author's to build: a symbolic link leading out of the
-    project (which would publish whatever it points at), or a link that leads nowhere."""
-    if not path.is_symlink() and not any(parent.is_symlink() for parent in path.parents):
+    project (which would publish whatever it points at), or a link that leads nowhere.
+    `links` remembers, from one file to the next, which folders are symbolic links: the files
+    of a folder share its parents, and asking each file's (a system call each) took 0.03 s of
+    each rebuild at 1,000 essays."""
+
+    def is_link(folder: Path) -> bool:
+        if folder not in links:
+            links[folder] = folder.is_symlink()
+        return links[folder]
+
+    if not path.is_symlink() and not any(map(is_link, path.parents)):
         return None
     try:
         target = path.resolve(strict=True)

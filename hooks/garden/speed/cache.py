@@ -45,7 +45,7 @@ from typing import Any
 
 import jinja2
 
-FORMAT = 3  # bump when the shape of any cached value or of the store changes
+FORMAT = 4  # bump when the shape of any cached value or of the store changes
 PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "jinja2", "pagefind-bin")
 MAGIC = b"garden-cache\n"  # then the checksum (CHECK bytes), then the content
 CHECK = 32
@@ -99,6 +99,7 @@ class Cache:
         # Keeping values in memory too pays under `mkdocs serve` only; a build reads each once.
         self.remember = remember
         self._memory: dict[tuple[str, str], bytes] = {}
+        self._values: dict[tuple[str, str], Any] = {}  # what `get(shared=True)` unpickled
         self.writable = root is not None  # False once a write fails: read-only, full, not ours
         self._open: tuple[int, sqlite3.Connection] | None = None  # this process's connection
         self._lock = threading.Lock()  # the early search index reads from its own thread
@@ -132,18 +133,27 @@ class Cache:
     def enabled(self) -> bool:
         return self.root is not None
 
-    def get(self, kind: str, key: str) -> Any | None:
+    def get(self, kind: str, key: str, *, shared: bool = False) -> Any | None:
         """The value stored under `kind` and `key`, or None (a miss) if there is none, or none
-        that passes its checksum and unpickles."""
+        that passes its checksum and unpickles.
+
+        Each get is a fresh copy, which callers (and MkDocs plugins after them) may change
+        without changing the cache; unless `shared`: the caller changes nothing of the value
+        and lets nobody else, so under `mkdocs serve` every rebuild is handed the object the
+        first one unpickled. Unpickling 1,000 pages' output took 0.06 s of each rebuild."""
+        if shared and (value := self._values.get((kind, key))) is not None:
+            return value
         data = self.get_bytes(kind, key)
         if data is None:
             return None
         try:
-            # A fresh copy on every get, which callers (and MkDocs plugins after them) may
-            # change without changing the cache.
-            return pickle.loads(data)
+            value = pickle.loads(data)
         except Exception:  # noqa: BLE001 - checked yet unreadable (another Python?): a miss, rewritten
             return None
+        if shared and self.remember:
+            self._values[(kind, key)] = value
+            self._memory.pop((kind, key), None)  # held once, as the value
+        return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.root is not None:
@@ -175,6 +185,7 @@ class Cache:
             return
         if self.remember:
             self._memory[(kind, key)] = data
+            self._values.pop((kind, key), None)  # replaced: the old value must not be handed out
         if not self.writable:
             return
         entry = sealed(data, kind, key)
@@ -199,6 +210,7 @@ class Cache:
     def forget_memory(self) -> None:
         """Drop what is held in memory (the disk keeps it): values of earlier rebuilds."""
         self._memory.clear()
+        self._values.clear()
 
     def close(self) -> None:
         """Close this process's connection (the next get or put opens another)."""

@@ -11,7 +11,6 @@ are false until the templates stage has compared every page's HTML.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
 from pathlib import Path
 
 from mkdocs.structure.files import Files
@@ -19,7 +18,7 @@ from mkdocs.structure.files import Files
 from ..model.index import Garden
 from ..site.pages import GardenFile
 from ..site.redirects import redirected, remove_redirects
-from .cache import digest
+from .output import WaitingPages
 
 
 class DirtySite:
@@ -29,15 +28,14 @@ class DirtySite:
         self.on_disk: dict[str, str] = {}  # each page's output digest, by its path in the site
         self.redirected: list[str] = []  # the aliases the last build redirected
 
-    def skip_unchanged(self, files: Files, site_dir: Path, reused: MutableMapping[str, bytes], written: dict[str, str]) -> None:
+    def skip_unchanged(self, files: Files, site_dir: Path, reused: WaitingPages, written: dict[str, str]) -> None:
         """The pages whose HTML (`reused`, by src_uri, as written) is already in the site folder, as the last
         build wrote it, need not be written again; they are noted as `written`. (Files not the
         garden's, which some plugin made, are written as MkDocs decides.)"""
         for file in files.documentation_pages():
-            html = reused.get(file.src_uri)
-            if html is None or file.dest_uri not in self.on_disk or not isinstance(file, GardenFile):
+            if file.src_uri not in reused or file.dest_uri not in self.on_disk or not isinstance(file, GardenFile):
                 continue
-            output = digest(html)
+            output = reused.digest_of(file.src_uri)
             if self.on_disk[file.dest_uri] == output and (site_dir / file.dest_uri).is_file():
                 file.unchanged = True
                 written[file.dest_uri] = output

@@ -81,7 +81,7 @@ class PostReader:
         """The file's bytes, its key, and what the cache has under it (None: nothing)."""
         raw = path.read_bytes()
         key = self.key(path, content_dir, raw)
-        return raw, key, self.cache.get("post", key)
+        return raw, key, self.cache.get("post", key, shared=True)  # posts are frozen
 
     @staticmethod
     def key(path: Path, content_dir: Path, raw: bytes) -> str:

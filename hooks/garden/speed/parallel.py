@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
+from . import collector
+
 T = TypeVar("T")
 CHUNK = 16  # items per task: few enough round trips, small enough to share out evenly
 MIN_ITEMS = 8  # fewer than this are done sooner than a pool starts
@@ -35,7 +37,7 @@ def forked_map(work: Callable[[Sequence[T]], Any], items: Sequence[T], jobs: int
     try:
         # concurrent.futures rather than multiprocessing.Pool: a worker that dies (killed, out of
         # memory) fails the build with BrokenProcessPool instead of leaving it waiting forever.
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_quiet) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start) as pool:
             for done in as_completed([pool.submit(_run, chunk) for chunk in chunks]):
                 yield pickle.loads(done.result())
     finally:
@@ -49,8 +51,10 @@ def _run(chunk: Sequence[Any]) -> bytes:
     return pickle.dumps(_work(chunk), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _quiet() -> None:
-    """Workers print nothing: what their pages log is sent back and said by MkDocs' own pass."""
+def _start() -> None:
+    """Workers print nothing: what their pages log is sent back and said by MkDocs' own pass.
+    They collect garbage even if the build paused its collector."""
+    collector.in_worker()
     for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
         for handler in list(logger.handlers):
             logger.removeHandler(handler)
